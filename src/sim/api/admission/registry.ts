@@ -1,0 +1,39 @@
+/**
+ * Admission, per kind, as before-hooks on writes (the store's side effects live here, not in
+ * controllers): `default` fills in what the API server defaults, `validate` returns field errors.
+ * Plugins for '*' run for every kind (object metadata). Order: defaults, then validation.
+ */
+import type { KObject } from '../types';
+import type { FieldError } from './field-errors';
+import type { EngineContext } from '../../context';
+
+export type AdmissionPlugin = {
+  name: string;
+  kinds: string[] | '*';
+  /** Fill in defaults on the object being written (a private copy, safe to modify). */
+  default?(obj: KObject, old: KObject | undefined, ctx: EngineContext): void;
+  /** Field errors for the object as it would be stored. */
+  validate?(obj: KObject, old: KObject | undefined, ctx: EngineContext): FieldError[];
+};
+
+export class AdmissionChain {
+  private readonly plugins: AdmissionPlugin[] = [];
+
+  register(...plugins: AdmissionPlugin[]): void {
+    this.plugins.push(...plugins);
+  }
+
+  private forKind(kind: string): AdmissionPlugin[] {
+    return this.plugins.filter((p) => p.kinds === '*' || p.kinds.includes(kind));
+  }
+
+  defaults(obj: KObject, old: KObject | undefined, ctx: EngineContext): void {
+    for (const p of this.forKind(obj.kind)) p.default?.(obj, old, ctx);
+  }
+
+  validate(obj: KObject, old: KObject | undefined, ctx: EngineContext): FieldError[] {
+    const errors: FieldError[] = [];
+    for (const p of this.forKind(obj.kind)) if (p.validate) errors.push(...p.validate(obj, old, ctx));
+    return errors;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The controller pattern, as sample-controller and controller-runtime have it: event handlers only
+ * enqueue `namespace/name` keys; `reconcile(key)` reads the current state and moves the world one
+ * step towards the spec. It is level-based (the key says which object, never what happened) and
+ * idempotent. An exception re-queues the key with back-off; `{ requeueAfter }` asks to look again later.
+ */
+import type { EngineContext } from '../context';
+import type { Change, KObject } from '../api/types';
+import { keyOf } from '../api/types';
+import { WorkQueue } from './workqueue';
+import type { EventType } from '../api/events';
+
+export type ReconcileResult = void | { requeueAfter?: number };
+
+export abstract class Controller {
+  /** The component name events carry as their source (`deployment-controller`). */
+  abstract readonly name: string;
+  readonly queue: WorkQueue;
+
+  constructor(
+    protected readonly ctx: EngineContext,
+    onReady: () => void,
+  ) {
+    this.queue = new WorkQueue(ctx.clock, onReady);
+  }
+
+  /** Register watches (informer event handlers). Called once, before any reconcile. */
+  abstract start(): void;
+
+  abstract reconcile(key: string): ReconcileResult;
+
+  /** Enqueue an object's key. */
+  enqueue(obj: { metadata: { name?: string; namespace?: string } }): void {
+    this.queue.add(keyOf(obj));
+  }
+
+  /** Watch a kind and enqueue the object itself on every change. */
+  protected watchOwn(kind: string): void {
+    this.ctx.store.watch(kind, (c: Change) => this.enqueue(c.object));
+  }
+
+  /** Watch a kind and enqueue the controller owner of type `ownerKind` of each changed object. */
+  protected watchOwned(kind: string, ownerKind: string): void {
+    this.ctx.store.watch(kind, (c: Change) => {
+      const refs = [c.object.metadata.ownerReferences ?? [], c.type === 'MODIFIED' ? c.old.metadata.ownerReferences ?? [] : []].flat();
+      for (const ref of refs) {
+        if (ref.controller && ref.kind === ownerKind) this.queue.add(c.object.metadata.namespace ? `${c.object.metadata.namespace}/${ref.name}` : ref.name);
+      }
+    });
+  }
+
+  protected event(obj: KObject, type: EventType, reason: string, message: string): void {
+    this.ctx.events.record(obj, type, reason, message, { component: this.name });
+  }
+}

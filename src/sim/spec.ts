@@ -1,0 +1,37 @@
+/** The shape of a cluster to create (DESIGN.md, "Public engine API"). */
+
+export type Taint = { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
+
+export type NodeSpec = {
+  name: string;
+  cpu?: string;
+  memory?: string;
+  pods?: number;
+  resources?: Record<string, string>;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  role?: 'control-plane' | 'worker';
+};
+
+export type ClusterSpec = {
+  seed?: number;
+  nodes?: number | NodeSpec[];
+  addons?: { dns?: boolean; ingress?: boolean; metricsServer?: boolean; clusterAutoscaler?: boolean };
+  network?: { podCIDR?: string; serviceCIDR?: string; nodeCIDR?: string; clusterDomain?: string };
+};
+
+export const DEFAULT_WORKER: Required<Pick<NodeSpec, 'cpu' | 'memory' | 'pods'>> = { cpu: '4', memory: '8Gi', pods: 110 };
+export const DEFAULT_CONTROL_PLANE: Required<Pick<NodeSpec, 'cpu' | 'memory' | 'pods'>> = { cpu: '2', memory: '4Gi', pods: 110 };
+
+/** The node list a spec stands for: a number means a control-plane node plus that many workers. */
+export function nodeSpecs(spec: ClusterSpec): NodeSpec[] {
+  const nodes = spec.nodes ?? 3;
+  if (typeof nodes === 'number') {
+    const n = Math.max(0, Math.floor(nodes));
+    return [
+      { name: 'control-plane', role: 'control-plane' },
+      ...Array.from({ length: n }, (_, i) => ({ name: `node-${i + 1}`, role: 'worker' as const })),
+    ];
+  }
+  return nodes;
+}
