@@ -1,0 +1,34 @@
+/** Every kubectl command Podium answers, by name. One file per command. */
+import type { CommandDef } from '../command';
+import { notYet } from './not-yet';
+
+export const COMMANDS: CommandDef[] = [
+  notYet('get', 'Display one or many resources'),
+  notYet('describe', 'Show details of a specific resource or group of resources'),
+  notYet('apply', 'Apply a configuration to a resource by file name or stdin'),
+  notYet('create', 'Create a resource from a file or from stdin'),
+  notYet('replace', 'Replace a resource by file name or stdin'),
+  notYet('delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'),
+  notYet('run', 'Run a particular image on the cluster'),
+  notYet('expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'),
+  notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
+  notYet('autoscale', 'Auto-scale a deployment, replica set, stateful set, or replication controller'),
+  notYet('set', 'Set specific features on objects'),
+  notYet('rollout', 'Manage the rollout of a resource'),
+  notYet('label', 'Update the labels on a resource'),
+  notYet('annotate', 'Update the annotations on a resource'),
+  notYet('taint', 'Update the taints on one or more nodes'),
+  notYet('cordon', 'Mark node as unschedulable'),
+  notYet('uncordon', 'Mark node as schedulable'),
+  notYet('drain', 'Drain node in preparation for maintenance'),
+  notYet('logs', 'Print the logs for a container in a pod'),
+  notYet('exec', 'Execute a command in a container'),
+  notYet('top', 'Display resource (CPU/memory) usage'),
+  notYet('wait', 'Experimental: Wait for a specific condition on one or many resources'),
+  notYet('explain', 'Get documentation for a resource'),
+  notYet('config', 'Modify kubeconfig files'),
+  notYet('api-resources', 'Print the supported API resources on the server'),
+  notYet('api-versions', 'Print the supported API versions on the server, in the form of "group/version"'),
+  notYet('cluster-info', 'Display cluster information'),
+  notYet('version', 'Print the client and server version information'),
+];
