@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../cluster';
+import { ApiError } from './types';
+
+// A bare cluster gives a wired API server; these tests write through ctx.api directly.
+const setup = () => {
+  const c = new Cluster({ nodes: 1 });
+  return { c, api: c.ctx.api, store: c.ctx.store };
+};
+
+const cm = (name: string, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+
+describe('ApiServer', () => {
+  it('gives identity on create and refuses duplicates with the API message', () => {
+    const { api } = setup();
+    const o = api.create(cm('a'));
+    expect(o.metadata.uid).toMatch(/-4/);
+    expect(o.metadata.creationTimestamp).toMatch(/Z$/);
+    expect(() => api.create(cm('a'))).toThrow('configmaps "a" already exists');
+  });
+
+  it('fills generateName with a random suffix', () => {
+    const { api } = setup();
+    const o = api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'web-', namespace: 'default' } });
+    expect(o.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
+  });
+
+  it('rejects writes into missing or terminating namespaces', () => {
+    const { api } = setup();
+    expect(() => api.create({ ...cm('a'), metadata: { name: 'a', namespace: 'nope' } })).toThrow('namespaces "nope" not found');
+  });
+
+  it('detects conflicting updates by resourceVersion', () => {
+    const { api } = setup();
+    const o = api.create(cm('a'));
+    api.update({ ...o, data: { x: '1' } });
+    const err = (() => {
+      try {
+        api.update({ ...o, data: { x: '2' } });
+      } catch (e) {
+        return e as ApiError;
+      }
+    })();
+    expect(err?.reason).toBe('Conflict');
+    expect(err?.message).toContain('the object has been modified');
+  });
+
+  it('bumps generation only when the spec changes', () => {
+    const { api } = setup();
+    const d = api.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+    });
+    expect(d.metadata.generation).toBe(1);
+    const labelled = api.mutate('Deployment', 'default', 'web', (x) => {
+      x.metadata.labels = { team: 'a' };
+    })!;
+    expect(labelled.metadata.generation).toBe(1);
+    const scaled = api.mutate('Deployment', 'default', 'web', (x) => {
+      x.spec.replicas = 3;
+    })!;
+    expect(scaled.metadata.generation).toBe(2);
+  });
+
+  it('deletes a bound pod gracefully and an unbound one at once', () => {
+    const { api, store, c } = setup();
+    const spec = { containers: [{ name: 'c', image: 'nginx' }], terminationGracePeriodSeconds: 30 };
+    api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bound', namespace: 'default' }, spec: { ...spec, nodeName: 'node-1' } });
+    api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'free', namespace: 'default' }, spec: { ...spec, schedulerName: 'nobody' } });
+    api.delete('Pod', 'default', 'bound');
+    api.delete('Pod', 'default', 'free');
+    const bound = store.get('Pod', 'default', 'bound')!;
+    expect(bound.metadata.deletionTimestamp).toBe(c.ctx.clock.iso(c.now + 30_000));
+    expect(bound.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(store.get('Pod', 'default', 'free')).toBeUndefined();
+  });
+
+  it('keeps objects with finalizers until the last one is removed', () => {
+    const { api, store } = setup();
+    api.create({ ...cm('held'), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } });
+    api.delete('ConfigMap', 'default', 'held');
+    expect(store.get('ConfigMap', 'default', 'held')!.metadata.deletionTimestamp).toBeDefined();
+    api.mutate('ConfigMap', 'default', 'held', (o) => {
+      o.metadata.finalizers = [];
+    });
+    expect(store.get('ConfigMap', 'default', 'held')).toBeUndefined();
+  });
+
+  it('refuses to delete the system namespaces and answers NotFound for missing objects', () => {
+    const { api } = setup();
+    expect(() => api.delete('Namespace', undefined, 'kube-system')).toThrow('namespaces "kube-system" is forbidden: this namespace may not be deleted');
+    expect(() => api.delete('ConfigMap', 'default', 'ghost')).toThrow('configmaps "ghost" not found');
+    expect(() => api.delete('Deployment', 'default', 'ghost')).toThrow('deployments.apps "ghost" not found');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ObjectStore } from './store';
+import type { Change, KObject } from './types';
+
+const pod = (name: string, node?: string, ns = 'default'): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, uid: `uid-${ns}-${name}`, resourceVersion: '', creationTimestamp: '' },
+  spec: { nodeName: node },
+});
+
+describe('ObjectStore', () => {
+  it('hands out increasing resourceVersions and moves them only on a real change', () => {
+    const s = new ObjectStore();
+    const changes: Change['type'][] = [];
+    s.watch('Pod', (c) => changes.push(c.type));
+    const a = s.add(pod('a'));
+    expect(a.metadata.resourceVersion).toBe('1');
+    const same = s.replace({ ...pod('a'), metadata: { ...pod('a').metadata } });
+    expect(same).toBe(a);
+    expect(changes).toEqual(['ADDED']);
+    const moved = s.replace(pod('a', 'node-1'));
+    expect(moved.metadata.resourceVersion).toBe('2');
+    s.remove('Pod', 'default', 'a');
+    expect(changes).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+  });
+
+  it('freezes stored objects under test so nobody mutates the cache', () => {
+    const s = new ObjectStore();
+    const a = s.add(pod('a'));
+    expect(() => {
+      (a.spec as any).nodeName = 'x';
+    }).toThrow();
+  });
+
+  it('keeps indexes in step with adds, replaces and removes', () => {
+    const s = new ObjectStore();
+    s.addIndex('byNode', 'Pod', (o) => (o.spec?.nodeName ? [o.spec.nodeName] : []));
+    s.add(pod('a', 'n1'));
+    s.add(pod('b', 'n1'));
+    s.add(pod('c', 'n2'));
+    expect(s.byIndex('byNode', 'n1').map((p) => p.metadata.name).sort()).toEqual(['a', 'b']);
+    s.replace(pod('a', 'n2'));
+    s.remove('Pod', 'default', 'c');
+    expect(s.byIndex('byNode', 'n1').map((p) => p.metadata.name)).toEqual(['b']);
+    expect(s.byIndex('byNode', 'n2').map((p) => p.metadata.name)).toEqual(['a']);
+  });
+
+  it('lists sorted by namespace then name, per namespace or all', () => {
+    const s = new ObjectStore();
+    s.add(pod('b', undefined, 'x'));
+    s.add(pod('a', undefined, 'y'));
+    s.add(pod('c', undefined, 'x'));
+    expect(s.list('Pod').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['x/b', 'x/c', 'y/a']);
+    expect(s.list('Pod', 'y').map((p) => p.metadata.name)).toEqual(['a']);
+    expect(s.count('Pod')).toBe(3);
+  });
+});
