@@ -1,0 +1,5 @@
+/** `npm run bench`: every benchmark, printed as figures and ratios (never failing on absolute times). */
+import { runEngineBenchmarks } from './engine';
+
+const only = process.argv[2];
+if (!only || only === 'engine') runEngineBenchmarks();
