@@ -1,4 +1,7 @@
 /** Every controller the controller manager runs, in the order their queues are drained. */
 import type { ControllerFactory } from './manager';
+import { garbageCollector } from '../api/garbage-collector';
 
-export const CONTROLLERS: ControllerFactory[] = [];
+export const CONTROLLERS: ControllerFactory[] = [
+  garbageCollector,
+];
