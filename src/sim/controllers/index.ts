@@ -1,7 +1,9 @@
 /** Every controller the controller manager runs, in the order their queues are drained. */
 import type { ControllerFactory } from './manager';
 import { garbageCollector } from '../api/garbage-collector';
+import { namespaceController } from './namespace';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
+  namespaceController,
 ];
