@@ -2,7 +2,10 @@
 import type { ClusterInternals } from '../cluster';
 import type { EngineContext } from '../context';
 
-export type KubectlResult = { stdout: string; stderr: string; exitCode: number };
+/** Where in the given YAML an error is (1-based), for the console and the editor; not printed. */
+export type Diagnostic = { message: string; line: number; column: number; hint?: string };
+
+export type KubectlResult = { stdout: string; stderr: string; exitCode: number; diagnostics?: Diagnostic[] };
 
 /** kubectl's own state that outlives one command (the kubeconfig's current context). */
 export type KubeConfig = { currentContext: string; namespace: string };

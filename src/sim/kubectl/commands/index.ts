@@ -1,14 +1,16 @@
 /** Every kubectl command Podium answers, by name. One file per command. */
 import type { CommandDef } from '../command';
 import { notYet } from './not-yet';
+import { apply, replace } from './apply';
+import { del } from './delete';
 
 export const COMMANDS: CommandDef[] = [
   notYet('get', 'Display one or many resources'),
   notYet('describe', 'Show details of a specific resource or group of resources'),
-  notYet('apply', 'Apply a configuration to a resource by file name or stdin'),
+  apply,
   notYet('create', 'Create a resource from a file or from stdin'),
-  notYet('replace', 'Replace a resource by file name or stdin'),
-  notYet('delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'),
+  replace,
+  del,
   notYet('run', 'Run a particular image on the cluster'),
   notYet('expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'),
   notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
