@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { WorkerHost } from './host';
+import type { Delta, Response } from './protocol';
+import type { NodeView, PodView } from './view-model';
+
+function setup() {
+  const posted: Response[] = [];
+  const host = new WorkerHost((m) => posted.push(m));
+  host.handle('init', { spec: { seed: 1 } });
+  const deltas = () => posted.filter((m): m is { type: 'delta'; delta: Delta } => m.type === 'delta').map((m) => m.delta);
+  return { host, posted, deltas };
+}
+
+describe('WorkerHost', () => {
+  it('sends the whole cluster as the first batch, marked reset', () => {
+    const { host, deltas } = setup();
+    host.flush();
+    const [first] = deltas();
+    expect(first.reset).toBe(true);
+    const nodes = first.upsert.filter((v): v is NodeView => v.kind === 'Node').map((n) => n.name);
+    expect(nodes).toEqual(expect.arrayContaining(['control-plane', 'node-1', 'node-2', 'node-3']));
+    expect(first.upsert.some((v) => v.kind === 'Pod' && (v as PodView).name === 'etcd-control-plane')).toBe(true);
+  });
+
+  it('sends only what changed, and nothing when nothing did', () => {
+    const { host, deltas } = setup();
+    host.flush();
+    host.handle('setSpeed', { speed: 0 });
+    host.tick(16);
+    expect(deltas()).toHaveLength(1);
+    host.handle('apply', { yaml: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n' });
+    host.flush();
+    const second = deltas()[1];
+    expect(second.upsert.map((v) => v.kind)).toEqual(['Namespace']);
+    expect(second.reset).toBeUndefined();
+  });
+
+  it('tells the page about removals by uid', () => {
+    const { host, deltas } = setup();
+    host.handle('apply', { yaml: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: gone}\n' });
+    host.flush();
+    const uid = deltas().flatMap((d) => d.upsert).find((v) => v.kind === 'Namespace' && (v as any).name === 'gone')!.uid;
+    host.handle('delete', { ref: 'namespace/gone' });
+    host.handle('step', { ms: 10_000 });
+    host.flush();
+    const removed = deltas().flatMap((d) => d.remove);
+    // Namespace deletion needs the namespace controller; until it finalizes, the row shows Terminating.
+    const rows = deltas().flatMap((d) => d.upsert).filter((v) => v.uid === uid);
+    expect(removed.includes(uid) || rows.some((r) => (r as any).phase === 'Terminating')).toBe(true);
+  });
+
+  it('pauses at speed 0 and paces simulated time by speed', () => {
+    const { host } = setup();
+    const t0 = host.now;
+    host.handle('setSpeed', { speed: 0 });
+    host.tick(1000);
+    expect(host.now).toBe(t0);
+    host.handle('setSpeed', { speed: 2 });
+    host.tick(100);
+    expect(host.now).toBe(t0 + 200);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The worker protocol: every command the page can send, with its parameters and its reply, in one map
+ * (as maplibre's actor messages). The page calls `client.call('apply', { yaml })` and awaits the typed
+ * reply; the worker pushes `delta` messages (at most one per frame) with the changed view rows.
+ */
+import type { ApplyResult, ClusterSnapshot, ClusterSpec, KObject, KubectlResult, SchedulingRecord, Trace, TraceRequest } from '../sim/index';
+import type { View } from './view-model';
+
+export type NodeAction = 'stop' | 'start' | 'cordon' | 'uncordon' | 'drain';
+
+export type Commands = {
+  /** Start (or restart) the cluster: from a spec, or from a snapshot (a restored worker). */
+  init: { params: { spec?: ClusterSpec; snapshot?: ClusterSnapshot; speed?: number }; result: { now: number } };
+  apply: { params: { yaml: string; namespace?: string }; result: ApplyResult[] };
+  delete: { params: { ref: string; cascade?: 'background' | 'foreground' | 'orphan' }; result: ApplyResult };
+  kubectl: { params: { line: string; stdin?: string }; result: KubectlResult };
+  /** Simulated seconds per real second; 0 pauses. */
+  setSpeed: { params: { speed: number }; result: { speed: number } };
+  /** Advance the simulated clock by `ms` now (the step button). */
+  step: { params: { ms: number }; result: { now: number } };
+  /** A full object, for the inspector. */
+  getObject: { params: { kind: string; name: string; namespace?: string }; result: KObject | undefined };
+  events: { params: { limit?: number }; result: KObject[] };
+  scheduling: { params: { podRef: string }; result: SchedulingRecord | undefined };
+  trace: { params: TraceRequest; result: Trace };
+  node: { params: { name: string; action: NodeAction }; result: { ok: boolean; message: string } };
+  scale: { params: { kind: string; name: string; namespace: string; replicas: number }; result: KubectlResult };
+  snapshot: { params: Record<string, never>; result: ClusterSnapshot };
+};
+
+export type CommandName = keyof Commands;
+
+export type Request<K extends CommandName = CommandName> = { type: 'call'; id: number; command: K; params: Commands[K]['params'] };
+
+/** A batch of view changes: rows to add or replace, and uids that are gone. */
+export type Delta = {
+  now: number;
+  speed: number;
+  /** True for the first batch after init: the page should drop what it had. */
+  reset?: boolean;
+  upsert: View[];
+  remove: string[];
+  /** Events recorded since the last batch (for the narration feed). */
+  events: EventRow[];
+};
+
+export type EventRow = { uid: string; at: number; type: string; reason: string; object: string; namespace?: string; message: string; source: string; count: number };
+
+export type Response =
+  | { type: 'result'; id: number; ok: true; result: unknown }
+  | { type: 'result'; id: number; ok: false; error: string }
+  | { type: 'delta'; delta: Delta }
+  | { type: 'snapshot'; snapshot: ClusterSnapshot };
