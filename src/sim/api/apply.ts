@@ -90,7 +90,8 @@ function applyOne(ctx: EngineContext, value: unknown, opts: ApplyOptions, _at: (
 
   const decode = decodeErrors(value);
   if (decode.length) {
-    fail(`${kind} in version "${apiVersion}" cannot be handled as a ${kind}: ${decode.map((d) => d.message).join(', ')}`, decode[0].path);
+    // The API server names the version only: `Deployment in version "v1" cannot be handled as a Deployment: …`.
+    fail(`${kind} in version "${apiVersion.slice(apiVersion.indexOf('/') + 1)}" cannot be handled as a ${kind}: ${decode.map((d) => d.message).join(', ')}`, decode[0].path);
   }
   if (!name && !(opts.mode === 'create' && metadata?.generateName)) {
     fail(`error when retrieving current configuration of:\nResource: "${def.plural}${def.group ? `.${def.group}` : ''}", GroupVersionKind: "${apiVersionOf(def)}, Kind=${kind}"\nName: "", Namespace: "${metadata?.namespace ?? opts.namespace ?? 'default'}"\nfrom server for: "STDIN": resource name may not be empty`, ['metadata']);
