@@ -1,0 +1,209 @@
+/**
+ * The ReplicaSet controller (pkg/controller/replicaset): keeps `spec.replicas` pods matching the
+ * selector alive. It adopts matching orphans, releases owned pods whose labels no longer match,
+ * creates missing pods from the template in slow-start batches, deletes surplus pods in Kubernetes'
+ * victim order, and reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas.
+ * Terminating and finished pods do not count.
+ */
+import type { EngineContext } from '../context';
+import { ApiError, controllerOf, splitKey, type Change, type KObject } from '../api/types';
+import { fromLabelSelector, matches } from '../api/selectors';
+import { deepEqual } from '../api/json';
+import { Controller, type ReconcileResult } from './controller';
+import {
+  BURST_REPLICAS,
+  claim,
+  ensureControllerIndex,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  msUntilAvailable,
+  orphansIn,
+  ownedBy,
+  podFromTemplate,
+  slowStartBatch,
+} from './controller-utils';
+import { sortForDeletion } from './pod-ranking';
+
+/** Generated names are at most 63 characters: the prefix leaves room for the 5-character suffix. */
+const MAX_GENERATE_NAME_PREFIX = 58;
+
+type ManageError = { reason: 'FailedCreate' | 'FailedDelete'; error: ApiError | Error };
+
+export class ReplicaSetController extends Controller {
+  readonly name = 'replicaset-controller';
+
+  start(): void {
+    const { store } = this.ctx;
+    ensureControllerIndex(store, 'Pod');
+    this.watchOwn('ReplicaSet');
+    store.watch('Pod', (c) => this.onPod(c));
+  }
+
+  /** Enqueue the pod's controller (before and after), or the ReplicaSets that could adopt an orphan. */
+  private onPod(c: Change): void {
+    const pod = c.object;
+    const ns = pod.metadata.namespace;
+    const ref = controllerOf(pod);
+    if (ref?.kind === 'ReplicaSet') this.queue.add(`${ns}/${ref.name}`);
+    let orphanChanged = c.type === 'ADDED' && !ref;
+    if (c.type === 'MODIFIED') {
+      const oldRef = controllerOf(c.old);
+      if (oldRef?.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid) this.queue.add(`${ns}/${oldRef.name}`);
+      // An orphan interests us when it appears, is released, or is relabelled; not on status updates.
+      orphanChanged = !ref && (!!oldRef || !deepEqual(c.old.metadata.labels, pod.metadata.labels));
+    }
+    if (!orphanChanged) return;
+    for (const rs of this.ctx.store.each('ReplicaSet', ns)) {
+      if (matches(fromLabelSelector(rs.spec?.selector), pod.metadata.labels)) this.enqueue(rs);
+    }
+  }
+
+  reconcile(key: string): ReconcileResult {
+    const { namespace, name } = splitKey(key);
+    const rs = this.ctx.store.get('ReplicaSet', namespace, name);
+    if (!rs) return;
+    const ns = rs.metadata.namespace!;
+    const selector = fromLabelSelector(rs.spec?.selector);
+    const candidates = [...ownedBy(this.ctx.store, 'Pod', rs.metadata.uid), ...orphansIn(this.ctx.store, 'Pod', ns)].filter(isPodActive);
+    const pods = claim(this.ctx, rs, selector, candidates);
+
+    let failure: ManageError | undefined;
+    if (!rs.metadata.deletionTimestamp) failure = this.manageReplicas(pods, rs);
+
+    // Status from the pods as they are now (the creations and deletions above included).
+    const current = this.ctx.store.get('ReplicaSet', ns, name);
+    if (!current) return;
+    const active = ownedBy(this.ctx.store, 'Pod', rs.metadata.uid).filter(isPodActive);
+    const requeue = this.updateStatus(current, active, failure);
+    if (failure) throw failure.error instanceof ApiError ? failure.error : new ApiError('BadRequest', failure.error.message);
+    return requeue;
+  }
+
+  /** Create or delete pods towards spec.replicas; returns the first error, if any. */
+  private manageReplicas(pods: KObject[], rs: KObject): ManageError | undefined {
+    const want = replicasOf(rs);
+    const diff = pods.length - want;
+    if (diff < 0) {
+      const count = Math.min(-diff, BURST_REPLICAS);
+      let failure: ManageError | undefined;
+      let prefix = `${rs.metadata.name}-`;
+      if (prefix.length > MAX_GENERATE_NAME_PREFIX) prefix = prefix.slice(0, MAX_GENERATE_NAME_PREFIX);
+      slowStartBatch(count, 1, () => {
+        try {
+          const pod = this.ctx.api.create(podFromTemplate(rs.spec?.template, rs, prefix));
+          this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+          return true;
+        } catch (e) {
+          const error = e instanceof Error ? e : new Error(String(e));
+          // Creating in a namespace being deleted is expected to fail: no event, as upstream.
+          if (!(error instanceof ApiError && /because it is being terminated/.test(error.message))) {
+            this.event(rs, 'Warning', 'FailedCreate', `Error creating: ${error.message}`);
+          }
+          failure ??= { reason: 'FailedCreate', error };
+          return false;
+        }
+      });
+      return failure;
+    }
+    if (diff > 0) {
+      const count = Math.min(diff, BURST_REPLICAS);
+      const victims = this.podsToDelete(pods, rs, count);
+      let failure: ManageError | undefined;
+      for (const pod of victims) {
+        try {
+          this.ctx.api.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+          this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+        } catch (e) {
+          if (e instanceof ApiError && e.reason === 'NotFound') continue;
+          const error = e instanceof Error ? e : new Error(String(e));
+          this.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${error.message}`);
+          failure ??= { reason: 'FailedDelete', error };
+        }
+      }
+      return failure;
+    }
+    return undefined;
+  }
+
+  /**
+   * The `count` pods to delete, in ActivePodsWithRanks order. A pod's rank is how many pods of the
+   * same owner family (every ReplicaSet of the same Deployment) run on its node.
+   */
+  private podsToDelete(pods: KObject[], rs: KObject, count: number): KObject[] {
+    if (count >= pods.length) return pods;
+    const related = this.relatedPods(rs);
+    const onNode = new Map<string, number>();
+    for (const p of related) {
+      const node = p.spec?.nodeName;
+      if (node && isPodActive(p)) onNode.set(node, (onNode.get(node) ?? 0) + 1);
+    }
+    const ranked = pods.map((pod) => ({ pod, rank: onNode.get(pod.spec?.nodeName ?? '') ?? 0 }));
+    return sortForDeletion(ranked, this.ctx.clock.now, this.ctx)
+      .slice(0, count)
+      .map((r) => r.pod);
+  }
+
+  private relatedPods(rs: KObject): KObject[] {
+    const owner = controllerOf(rs);
+    if (!owner) return ownedBy(this.ctx.store, 'Pod', rs.metadata.uid);
+    const out: KObject[] = [];
+    for (const sibling of ownedBy(this.ctx.store, 'ReplicaSet', owner.uid)) out.push(...ownedBy(this.ctx.store, 'Pod', sibling.metadata.uid));
+    return out;
+  }
+
+  /** Write status if it changed; ask to come back when a ready pod will turn available. */
+  private updateStatus(rs: KObject, pods: KObject[], failure: ManageError | undefined): ReconcileResult {
+    const now = this.ctx.clock.now;
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    const templateLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
+    let fullyLabeled = 0;
+    let ready = 0;
+    let available = 0;
+    let nextAvailable: number | undefined;
+    for (const pod of pods) {
+      const labels = pod.metadata.labels ?? {};
+      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (!isPodReady(pod)) continue;
+      ready++;
+      if (isPodAvailable(pod, minReady, now, this.ctx)) available++;
+      else {
+        const ms = msUntilAvailable(pod, minReady, now, this.ctx);
+        if (ms !== undefined) nextAvailable = Math.min(nextAvailable ?? ms, ms);
+      }
+    }
+    const old = rs.status ?? {};
+    const conditions = (old.conditions ?? []).filter((c: { type: string }) => c.type !== 'ReplicaFailure');
+    const oldFailure = (old.conditions ?? []).find((c: { type: string }) => c.type === 'ReplicaFailure');
+    if (failure) {
+      conditions.push(
+        oldFailure ?? {
+          type: 'ReplicaFailure',
+          status: 'True',
+          lastTransitionTime: this.ctx.clock.iso(),
+          reason: failure.reason,
+          message: failure.error.message,
+        },
+      );
+    }
+    const status: Record<string, unknown> = { replicas: pods.length };
+    if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
+    if (ready) status.readyReplicas = ready;
+    if (available) status.availableReplicas = available;
+    if (rs.metadata.generation) status.observedGeneration = rs.metadata.generation;
+    if (conditions.length) status.conditions = conditions;
+    if (!deepEqual(old, status)) {
+      this.ctx.api.mutate('ReplicaSet', rs.metadata.namespace, rs.metadata.name, (d) => {
+        d.status = status;
+      });
+    }
+    return nextAvailable !== undefined ? { requeueAfter: nextAvailable } : undefined;
+  }
+}
+
+export function replicasOf(obj: KObject): number {
+  const r = obj.spec?.replicas;
+  return typeof r === 'number' && r >= 0 ? Math.floor(r) : 1;
+}
+
+export const replicaSetController = (ctx: EngineContext, onReady: () => void) => new ReplicaSetController(ctx, onReady);
