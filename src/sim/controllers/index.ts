@@ -3,9 +3,15 @@ import type { ControllerFactory } from './manager';
 import { garbageCollector } from '../api/garbage-collector';
 import { namespaceController } from './namespace';
 import { jobController } from './job';
+import { replicaSetController } from './replicaset';
+import { endpointsController } from './endpoints';
+import { endpointSliceController } from './endpointslice';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
   namespaceController,
+  replicaSetController,
   jobController,
+  endpointsController,
+  endpointSliceController,
 ];
