@@ -3,16 +3,19 @@ import type { CommandDef } from '../command';
 import { notYet } from './not-yet';
 import { apply, replace } from './apply';
 import { del } from './delete';
+import { create } from './create';
+import { run } from './run';
+import { expose } from './expose';
 
 export const COMMANDS: CommandDef[] = [
   notYet('get', 'Display one or many resources'),
   notYet('describe', 'Show details of a specific resource or group of resources'),
   apply,
-  notYet('create', 'Create a resource from a file or from stdin'),
+  create,
   replace,
   del,
-  notYet('run', 'Run a particular image on the cluster'),
-  notYet('expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'),
+  run,
+  expose,
   notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
   notYet('autoscale', 'Auto-scale a deployment, replica set, stateful set, or replication controller'),
   notYet('set', 'Set specific features on objects'),

@@ -186,7 +186,7 @@ export function readFiles(p: ParsedArgs, k: KubectlContext): { text: string; sou
  * are ordered by key), lists not indented under their key, empty objects as `{}`.
  */
 export function toYaml(obj: unknown): string {
-  return stringify(obj, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1' } as any);
+  return stringify(obj, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as any);
 }
 
 /** Print created/changed objects the way `-o yaml|json|name` or the default one-liner wants. */
