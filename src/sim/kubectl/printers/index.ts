@@ -6,7 +6,7 @@
 import { resourceForKind } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { asList, printJson, printYaml } from './yaml';
-import { executeJsonPath, executeJsonPathAsJson, JsonPathError } from './jsonpath';
+import { executeJsonPath, executeJsonPathAsJson, JsonPathError, selectValues } from './jsonpath';
 import { parseCustomColumns, printCustomColumns } from './custom-columns';
 import { columnWidths, renderTable } from './table';
 import { tableFor } from './tables/index';
@@ -50,7 +50,7 @@ export function validateOutput(output: string | undefined): void {
   if (['yaml', 'json', 'name', 'wide'].includes(output)) return;
   if (['jsonpath', 'jsonpath-as-json', 'custom-columns'].includes(kind) && output.includes('=')) return;
   if (['jsonpath', 'jsonpath-as-json', 'custom-columns'].includes(kind)) throw new PrintError(`${kind} template format specified but no template given`);
-  throw new PrintError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${OUTPUTS.join(',')}`);
+  throw new PrintError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...OUTPUTS].sort().join(',')}`);
 }
 
 /** `deployment.apps/web`, `pod/web-1`: the form `-o name` prints. */
@@ -161,3 +161,8 @@ export function printWatchRow(obj: KObject, opts: PrintOptions): string {
 }
 
 export { JsonPathError as TemplateError };
+
+/** The value `--sort-by` compares for one object (the first the path selects), or undefined. */
+export function selectForSort(expr: string, obj: KObject): unknown {
+  return selectValues(expr, obj)[0];
+}
