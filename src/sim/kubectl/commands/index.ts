@@ -1,6 +1,7 @@
 /** Every kubectl command Podium answers, by name. One file per command. */
 import type { CommandDef } from '../command';
 import { notYet } from './not-yet';
+import { get } from './get';
 import { apply, replace } from './apply';
 import { del } from './delete';
 import { create } from './create';
@@ -8,7 +9,7 @@ import { run } from './run';
 import { expose } from './expose';
 
 export const COMMANDS: CommandDef[] = [
-  notYet('get', 'Display one or many resources'),
+  get,
   notYet('describe', 'Show details of a specific resource or group of resources'),
   apply,
   create,
