@@ -3,6 +3,7 @@ import type { ControllerFactory } from './manager';
 import { garbageCollector } from '../api/garbage-collector';
 import { namespaceController } from './namespace';
 import { jobController } from './job';
+import { cronJobController } from './cronjob';
 import { replicaSetController } from './replicaset';
 
 export const CONTROLLERS: ControllerFactory[] = [
@@ -10,4 +11,5 @@ export const CONTROLLERS: ControllerFactory[] = [
   namespaceController,
   replicaSetController,
   jobController,
+  cronJobController,
 ];

@@ -102,11 +102,11 @@ describe('job controller', () => {
 
   it('Indexed: one pod per index, completedIndexes, and the index in labels, annotations and env', () => {
     const { c, active, finish, job, cond } = setup('  completions: 3\n  parallelism: 3\n  completionMode: Indexed');
-    const byIndex = new Map(active().map((p) => [p.metadata.annotations['batch.kubernetes.io/job-completion-index'], p]));
+    const byIndex = new Map(active().map((p) => [p.metadata.annotations!['batch.kubernetes.io/job-completion-index'], p]));
     expect([...byIndex.keys()].sort()).toEqual(['0', '1', '2']);
     const p1 = byIndex.get('1')!;
     expect(p1.metadata.name).toMatch(/^pi-1-[a-z0-9]{5}$/);
-    expect(p1.metadata.labels['batch.kubernetes.io/job-completion-index']).toBe('1');
+    expect(p1.metadata.labels!['batch.kubernetes.io/job-completion-index']).toBe('1');
     expect(p1.spec.hostname).toBe('pi-1');
     expect(p1.spec.containers[0].env).toEqual([
       { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/job-completion-index']" } } },
@@ -118,7 +118,7 @@ describe('job controller', () => {
     finish(byIndex.get('1')!, 'Failed');
     c.advance(10_200);
     const retry = active();
-    expect(retry.map((p) => p.metadata.annotations['batch.kubernetes.io/job-completion-index'])).toEqual(['1']);
+    expect(retry.map((p) => p.metadata.annotations!['batch.kubernetes.io/job-completion-index'])).toEqual(['1']);
     finish(retry[0], 'Succeeded');
     c.advance(200);
     expect(job().status.completedIndexes).toBe('0-2');
