@@ -2,6 +2,9 @@
 import type { CommandDef } from '../command';
 import { notYet } from './not-yet';
 import { get } from './get';
+import { apiResourcesCommand, apiVersionsCommand } from './api-resources';
+import { versionCommand } from './version';
+import { clusterInfoCommand } from './cluster-info';
 import { apply, replace } from './apply';
 import { del } from './delete';
 import { create } from './create';
@@ -33,8 +36,8 @@ export const COMMANDS: CommandDef[] = [
   notYet('wait', 'Experimental: Wait for a specific condition on one or many resources'),
   notYet('explain', 'Get documentation for a resource'),
   notYet('config', 'Modify kubeconfig files'),
-  notYet('api-resources', 'Print the supported API resources on the server'),
-  notYet('api-versions', 'Print the supported API versions on the server, in the form of "group/version"'),
-  notYet('cluster-info', 'Display cluster information'),
-  notYet('version', 'Print the client and server version information'),
+  apiResourcesCommand,
+  apiVersionsCommand,
+  clusterInfoCommand,
+  versionCommand,
 ];
