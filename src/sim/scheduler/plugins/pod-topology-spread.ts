@@ -1,0 +1,214 @@
+/**
+ * PodTopologySpread: keep matching pods evenly spread over topology domains. A DoNotSchedule
+ * constraint rejects a node when placing the pod there would make its domain exceed the emptiest
+ * eligible domain by more than maxSkew (the emptiest counts as 0 while there are fewer domains than
+ * minDomains); ScheduleAnyway constraints only score, fewer matching pods being better. A pod with
+ * no constraints of its own that belongs to a Service, ReplicaSet, StatefulSet or
+ * ReplicationController gets the system defaults: maxSkew 3 per hostname and 5 per zone, ScheduleAnyway.
+ */
+import { fromLabelSelector, matches, selectorFromMap, type Requirement, type Selector } from '../../api/selectors';
+import type { ObjectStore } from '../../api/store';
+import { controllerOf } from '../../api/types';
+import { firstUntoleratedTaint } from '../helpers';
+import type { SchedulerCache } from '../node-info';
+import { nodeMatchesPodAffinity } from './node-affinity';
+import {
+  unresolvable,
+  unschedulable,
+  type CycleState,
+  type FilterPlugin,
+  type NodeInfoView,
+  type PodInfo,
+  type PreFilterPlugin,
+  type ScorePlugin,
+  type TopologySpreadConstraint,
+} from '../types';
+
+export const ERR_REASON_CONSTRAINTS = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_MISSING_LABEL = `${ERR_REASON_CONSTRAINTS} (missing required label)`;
+const SKEW = unschedulable(ERR_REASON_CONSTRAINTS);
+const MISSING = unresolvable(ERR_REASON_MISSING_LABEL);
+const HOSTNAME = 'kubernetes.io/hostname';
+
+type FilterState = { constraints: TopologySpreadConstraint[]; counts: Map<string, number>[]; min: number[]; selfMatch: number[] };
+type ScoreState = { constraints: TopologySpreadConstraint[]; ignored: Set<string>; counts: (Map<string, number> | undefined)[]; weights: number[] };
+
+export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+  readonly name = 'PodTopologySpread';
+
+  constructor(
+    private readonly cache: SchedulerCache,
+    private readonly store: ObjectStore,
+  ) {}
+
+  /** The pod's own constraints, with matchLabelKeys folded into their selectors. */
+  private explicit(pod: PodInfo): TopologySpreadConstraint[] {
+    const list = pod.pod.spec?.topologySpreadConstraints;
+    if (!Array.isArray(list)) return [];
+    return list.map((c: any) => {
+      const sel = c.labelSelector ? fromLabelSelector(c.labelSelector) : { requirements: [], matchesNothing: true };
+      const extra: Requirement[] = [];
+      for (const k of c.matchLabelKeys ?? []) if (k in pod.labels) extra.push({ key: k, operator: 'In', values: [pod.labels[k]] });
+      return {
+        maxSkew: Number(c.maxSkew) || 1,
+        topologyKey: String(c.topologyKey ?? ''),
+        whenUnsatisfiable: c.whenUnsatisfiable === 'ScheduleAnyway' ? 'ScheduleAnyway' : 'DoNotSchedule',
+        selector: extra.length ? { ...sel, requirements: [...sel.requirements, ...extra] } : sel,
+        minDomains: c.minDomains,
+        nodeAffinityPolicy: c.nodeAffinityPolicy === 'Ignore' ? 'Ignore' : 'Honor',
+        nodeTaintsPolicy: c.nodeTaintsPolicy === 'Honor' ? 'Honor' : 'Ignore',
+      } as TopologySpreadConstraint;
+    });
+  }
+
+  /** The selector the system default constraints use: everything that selects the pod, merged. */
+  private defaultSelector(pod: PodInfo): Selector | undefined {
+    const reqs: Requirement[] = [];
+    for (const svc of this.store.each('Service', pod.namespace)) {
+      const sel = selectorFromMap(svc.spec?.selector);
+      if (!sel.matchesNothing && matches(sel, pod.labels)) reqs.push(...sel.requirements);
+    }
+    const owner = controllerOf(pod.pod);
+    if (owner && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet' || owner.kind === 'ReplicationController')) {
+      const obj = this.store.get(owner.kind, pod.namespace, owner.name);
+      if (obj) {
+        const sel = owner.kind === 'ReplicationController' ? selectorFromMap(obj.spec?.selector) : fromLabelSelector(obj.spec?.selector);
+        if (!sel.matchesNothing) reqs.push(...sel.requirements);
+      }
+    }
+    if (!reqs.length) return undefined;
+    const seen = new Set<string>();
+    return { requirements: reqs.filter((r) => !seen.has(JSON.stringify(r)) && !!seen.add(JSON.stringify(r))) };
+  }
+
+  private eligible(c: TopologySpreadConstraint, pod: PodInfo, node: NodeInfoView): boolean {
+    if (c.nodeAffinityPolicy === 'Honor' && !nodeMatchesPodAffinity(pod, node)) return false;
+    if (c.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, pod.tolerations)) return false;
+    return true;
+  }
+
+  preFilter(state: CycleState, pod: PodInfo) {
+    const constraints = this.explicit(pod).filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
+    if (!constraints.length) return undefined;
+    const nodes = this.cache.nodeList();
+    const counts: Map<string, number>[] = [];
+    const min: number[] = [];
+    for (const c of constraints) {
+      const domains = new Map<string, number>();
+      const eligible = new Set<string>();
+      for (const n of nodes) {
+        // Only nodes carrying every constraint's key count as part of a domain.
+        if (!constraints.every((o) => o.topologyKey in n.labels) || !this.eligible(c, pod, n)) continue;
+        eligible.add(n.name);
+        const v = n.labels[c.topologyKey];
+        if (!domains.has(v)) domains.set(v, 0);
+      }
+      const counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+      for (const [nodeName, n] of counter.perNode) {
+        if (!eligible.has(nodeName)) continue;
+        const v = this.cache.nodes.get(nodeName)!.labels[c.topologyKey];
+        domains.set(v, (domains.get(v) ?? 0) + n);
+      }
+      let m = domains.size ? Infinity : 0;
+      for (const n of domains.values()) if (n < m) m = n;
+      if (c.minDomains !== undefined && domains.size < c.minDomains) m = 0;
+      counts.push(domains);
+      min.push(m);
+    }
+    const s: FilterState = { constraints, counts, min, selfMatch: constraints.map((c) => (matches(c.selector, pod.labels) ? 1 : 0)) };
+    state.set(this.name, s);
+    return undefined;
+  }
+
+  filter(state: CycleState, _pod: PodInfo, node: NodeInfoView) {
+    const s = state.get(this.name) as FilterState | undefined;
+    if (!s) return undefined;
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i];
+      const v = node.labels[c.topologyKey];
+      if (v === undefined) return MISSING;
+      const skew = (s.counts[i].get(v) ?? 0) + s.selfMatch[i] - s.min[i];
+      if (skew > c.maxSkew) return SKEW;
+    }
+    return undefined;
+  }
+
+  preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[]): boolean {
+    const own = this.explicit(pod);
+    let constraints: TopologySpreadConstraint[];
+    if (own.length) constraints = own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
+    else {
+      const sel = this.defaultSelector(pod);
+      constraints = sel
+        ? [
+            { maxSkew: 3, topologyKey: HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
+            { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
+          ]
+        : [];
+    }
+    if (!constraints.length) return false;
+    const requireAll = own.length > 0;
+    const ignored = new Set<string>();
+    if (requireAll) for (const n of nodes) if (!constraints.every((c) => c.topologyKey in n.labels)) ignored.add(n.name);
+    const counts: (Map<string, number> | undefined)[] = [];
+    const weights: number[] = [];
+    for (const c of constraints) {
+      const counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+      if (c.topologyKey === HOSTNAME) {
+        counts.push(counter.perNode);
+        weights.push(Math.log(nodes.length - ignored.size + 2));
+        continue;
+      }
+      const domains = new Map<string, number>();
+      for (const n of nodes) {
+        if (ignored.has(n.name)) continue;
+        const v = n.labels[c.topologyKey];
+        if (v !== undefined) domains.set(v, 0);
+      }
+      if (domains.size) {
+        for (const [nodeName, n] of counter.perNode) {
+          const info = this.cache.nodes.get(nodeName);
+          const v = info?.labels[c.topologyKey];
+          if (v === undefined || !domains.has(v) || !this.eligible(c, pod, info!)) continue;
+          domains.set(v, domains.get(v)! + n);
+        }
+      }
+      counts.push(domains);
+      weights.push(Math.log(domains.size + 2));
+    }
+    const s: ScoreState = { constraints, ignored, counts, weights };
+    state.set(`${this.name}/score`, s);
+    return true;
+  }
+
+  score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
+    const s = state.get(`${this.name}/score`) as ScoreState;
+    if (s.ignored.has(node.name)) return 0;
+    let score = 0;
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i];
+      const v = node.labels[c.topologyKey];
+      if (v === undefined) continue;
+      const cnt = c.topologyKey === HOSTNAME ? (s.counts[i]!.get(node.name) ?? 0) : (s.counts[i]!.get(v) ?? 0);
+      score += cnt * s.weights[i] + (c.maxSkew - 1);
+    }
+    return Math.round(score);
+  }
+
+  /** Fewer matching pods is better: 100 × (max + min − score) / max; ignored nodes get 0. */
+  normalize(state: CycleState, _pod: PodInfo, scores: number[], nodes: readonly NodeInfoView[]): void {
+    const s = state.get(`${this.name}/score`) as ScoreState;
+    let min = Infinity;
+    let max = 0;
+    for (let i = 0; i < scores.length; i++) {
+      if (s.ignored.has(nodes[i].name)) continue;
+      if (scores[i] < min) min = scores[i];
+      if (scores[i] > max) max = scores[i];
+    }
+    for (let i = 0; i < scores.length; i++) {
+      if (s.ignored.has(nodes[i].name)) scores[i] = 0;
+      else if (max === 0) scores[i] = 100;
+      else scores[i] = Math.trunc((100 * (max + min - scores[i])) / max);
+    }
+  }
+}

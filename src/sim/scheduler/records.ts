@@ -1,0 +1,72 @@
+/**
+ * What the scheduler remembers of its decisions: every attempt for every pending pod, and for the
+ * most recent pods it bound (or that went away) — about a thousand of them — so memory stays flat
+ * however many pods a cluster runs. Attempts are stored compact and expanded on request.
+ */
+import { PASSED, PREFILTER_EXCLUDED, type Attempt } from './framework';
+import type { SchedulingRecord } from './record';
+
+export const RECENT_PODS = 1_000;
+/** A pod retried for hours keeps its latest attempts. */
+export const MAX_ATTEMPTS_PER_POD = 50;
+
+export class SchedulingRecords {
+  private readonly pending = new Map<string, Attempt[]>();
+  private readonly recent = new Map<string, Attempt[]>();
+
+  add(key: string, attempt: Attempt): void {
+    let list = this.pending.get(key);
+    if (!list) {
+      list = this.recent.get(key) ?? [];
+      this.recent.delete(key);
+      this.pending.set(key, list);
+    }
+    list.push(attempt);
+    if (list.length > MAX_ATTEMPTS_PER_POD) list.splice(0, list.length - MAX_ATTEMPTS_PER_POD);
+  }
+
+  /** The pod is no longer pending (bound or deleted): its record joins the recent ones. */
+  settle(key: string): void {
+    const list = this.pending.get(key);
+    if (!list) return;
+    this.pending.delete(key);
+    this.recent.set(key, list);
+    while (this.recent.size > RECENT_PODS) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  forget(key: string): void {
+    this.pending.delete(key);
+    this.recent.delete(key);
+  }
+
+  get(key: string): SchedulingRecord | undefined {
+    const list = this.pending.get(key) ?? this.recent.get(key);
+    if (!list) return undefined;
+    return { attempts: list.map(expand) };
+  }
+
+  get size(): { pending: number; recent: number } {
+    return { pending: this.pending.size, recent: this.recent.size };
+  }
+}
+
+function expand(a: Attempt): SchedulingRecord['attempts'][number] {
+  const m = a.nodes.length;
+  const nodes: SchedulingRecord['attempts'][number]['nodes'] = [];
+  for (let i = 0; i < m; i++) {
+    const failAt = a.failAt[i];
+    const filters: { plugin: string; ok: boolean; reason?: string }[] = [];
+    if (failAt === PREFILTER_EXCLUDED) filters.push({ plugin: a.excludedBy ?? 'PreFilter', ok: false, reason: a.reasons[i] });
+    else {
+      const upto = failAt === PASSED ? a.filterNames.length : failAt + 1;
+      for (let f = 0; f < upto; f++) {
+        if (f === failAt) filters.push({ plugin: a.filterNames[f], ok: false, reason: a.reasons[i] });
+        else filters.push({ plugin: a.filterNames[f], ok: true });
+      }
+    }
+    const passed = failAt === PASSED;
+    const scores = passed ? a.scorePlugins.map((plugin, p) => ({ plugin, score: a.scores[p * m + i] })) : [];
+    nodes.push(passed ? { node: a.nodes[i], filters, scores, total: a.totals[i] } : { node: a.nodes[i], filters, scores });
+  }
+  return { at: a.at, result: { ...a.result }, nodes };
+}
