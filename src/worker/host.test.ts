@@ -26,11 +26,15 @@ describe('WorkerHost', () => {
     const { host, deltas } = setup();
     host.flush();
     host.handle('setSpeed', { speed: 0 });
+    host.tick(16); // tells the page the speed changed
+    expect(deltas()).toHaveLength(2);
+    expect(deltas()[1]).toMatchObject({ speed: 0, upsert: [], remove: [] });
     host.tick(16);
-    expect(deltas()).toHaveLength(1);
+    host.tick(16);
+    expect(deltas()).toHaveLength(2);
     host.handle('apply', { yaml: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n' });
     host.flush();
-    const second = deltas()[1];
+    const second = deltas()[2];
     expect(second.upsert.map((v) => v.kind)).toEqual(['Namespace']);
     expect(second.reset).toBeUndefined();
   });

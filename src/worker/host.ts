@@ -23,6 +23,8 @@ export class WorkerHost {
   private podNode = new Map<string, { node?: string; cpu: number; memory: number }>();
   private podIpToUid = new Map<string, string>();
   private pendingEvents = new Map<string, KObject>();
+  private lastSecond = -1;
+  private lastSpeed = -1;
   private resetNext = true;
   private sinceSnapshot = 0;
   private dirtySnapshot = false;
@@ -185,7 +187,11 @@ export class WorkerHost {
       upsert.push(row);
     }
     const events = this.newEvents();
-    if (!upsert.length && !remove.length && !events.length && !this.resetNext) return;
+    // The clock is shown to the second: a batch goes out when it ticks over even if nothing else moved.
+    const second = Math.floor(this.cluster.now / 1000);
+    if (!upsert.length && !remove.length && !events.length && !this.resetNext && second === this.lastSecond && this.speed === this.lastSpeed) return;
+    this.lastSecond = second;
+    this.lastSpeed = this.speed;
     const delta: Delta = { now: this.cluster.now, speed: this.speed, upsert, remove, events, ...(this.resetNext ? { reset: true } : {}) };
     this.resetNext = false;
     this.post({ type: 'delta', delta });

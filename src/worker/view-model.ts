@@ -3,7 +3,6 @@
  * computed in the worker from the engine's objects. The page never receives whole objects except when
  * the inspector asks for one (structured-clone of full pods costs ~0.9 KiB each; these rows are smaller).
  */
-import type { KObject } from '../sim/index';
 
 export type NodeView = {
   kind: 'Node';

@@ -1,0 +1,171 @@
+/**
+ * The cluster view's layout: a pure, deterministic function of the rows, so that the picture on a
+ * projector never jiggles. Nodes sit in a grid (control plane first, then by name); each pod keeps the
+ * slot it got in its node until it leaves (a new pod never shifts the others); unscheduled pods wait in
+ * a lane above the nodes; Services stand in a column to the right with lines to their endpoints, and
+ * Ingresses to the left, reached from the Internet.
+ */
+import type { IngressView, NodeView, PodView, ServiceView } from '../../worker/view-model';
+
+export type Box = { x: number; y: number; w: number; h: number };
+export type PodPlace = { uid: string; x: number; y: number; mode: PodMode };
+export type PodMode = 'chip' | 'dot';
+export type Edge = { from: string; to: string; kind: 'endpoint' | 'ingress' | 'internet'; ready: boolean };
+
+export type Layout = {
+  width: number;
+  height: number;
+  mode: PodMode;
+  nodes: Map<string, Box>;
+  pods: Map<string, PodPlace>;
+  pending: Box;
+  services: Map<string, Box>;
+  ingresses: Map<string, Box>;
+  internet?: Box;
+  edges: Edge[];
+};
+
+export const CHIP = { w: 132, h: 26, gap: 6 };
+export const DOT = { w: 20, h: 20, gap: 4 };
+const PAD = 12;
+const NODE_HEADER = 66;
+const NODE_GAP = 24;
+const SERVICE = { w: 210, h: 48, gap: 12 };
+const INGRESS = { w: 190, h: 44, gap: 12 };
+/** Chips (with names) while nodes hold few pods; dots for dense clusters. */
+const CHIP_MAX_PODS_PER_NODE = 12;
+
+/** Remembers which slot each pod has in its node (or in the pending lane) across layouts. */
+export class SlotMemory {
+  private readonly slots = new Map<string, Map<string, number>>();
+
+  slotOf(group: string, uid: string): number {
+    let m = this.slots.get(group);
+    if (!m) this.slots.set(group, (m = new Map()));
+    const have = m.get(uid);
+    if (have !== undefined) return have;
+    const used = new Set(m.values());
+    let s = 0;
+    while (used.has(s)) s++;
+    m.set(uid, s);
+    return s;
+  }
+
+  /** Forget pods no longer in a group. */
+  retain(group: string, uids: Set<string>): void {
+    const m = this.slots.get(group);
+    if (!m) return;
+    for (const uid of m.keys()) if (!uids.has(uid)) m.delete(uid);
+  }
+
+  groups(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  drop(group: string): void {
+    this.slots.delete(group);
+  }
+}
+
+export function sortNodes(nodes: NodeView[]): NodeView[] {
+  return [...nodes].sort((a, b) => (a.role === b.role ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.role === 'control-plane' ? -1 : 1));
+}
+
+export function computeLayout(input: { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingresses: IngressView[] }, memory: SlotMemory): Layout {
+  const nodes = sortNodes(input.nodes);
+  const nodeNames = new Set(nodes.map((n) => n.name));
+  const byNode = new Map<string, PodView[]>();
+  const pending: PodView[] = [];
+  for (const p of input.pods) {
+    if (p.node && nodeNames.has(p.node)) {
+      const list = byNode.get(p.node) ?? [];
+      list.push(p);
+      byNode.set(p.node, list);
+    } else pending.push(p);
+  }
+
+  // Slots: stable per node; groups of vanished nodes are dropped.
+  let maxSlot = 0;
+  const slotOf = new Map<string, number>();
+  for (const n of nodes) {
+    const pods = (byNode.get(n.name) ?? []).sort((a, b) => (a.name < b.name ? -1 : 1));
+    memory.retain(n.name, new Set(pods.map((p) => p.uid)));
+    for (const p of pods) {
+      const s = memory.slotOf(n.name, p.uid);
+      slotOf.set(p.uid, s);
+      maxSlot = Math.max(maxSlot, s + 1);
+    }
+  }
+  for (const g of memory.groups()) if (g !== '__pending' && !nodeNames.has(g)) memory.drop(g);
+  const mode: PodMode = maxSlot <= CHIP_MAX_PODS_PER_NODE ? 'chip' : 'dot';
+  const cell = mode === 'chip' ? CHIP : DOT;
+  const cols = mode === 'chip' ? 2 : Math.max(6, Math.ceil(Math.sqrt(maxSlot * 1.6)));
+  const rows = Math.max(mode === 'chip' ? 3 : 2, Math.ceil(maxSlot / cols));
+  const nodeW = Math.max(300, cols * (cell.w + cell.gap) - cell.gap + 2 * PAD);
+  const nodeH = NODE_HEADER + rows * (cell.h + cell.gap) - cell.gap + 2 * PAD;
+  const perRow = nodes.length <= 4 ? Math.max(1, nodes.length) : Math.ceil(Math.sqrt(nodes.length * 1.3));
+
+  const hasIngress = input.ingresses.length > 0;
+  const left = hasIngress ? INGRESS.w + 60 : 0;
+
+  // The pending lane (always present so it does not push the nodes around when pods appear).
+  const pendingSorted = [...pending].sort((a, b) => (a.name < b.name ? -1 : 1));
+  memory.retain('__pending', new Set(pendingSorted.map((p) => p.uid)));
+  const laneCols = Math.max(1, Math.floor((perRow * (nodeW + NODE_GAP) - NODE_GAP - 2 * PAD + CHIP.gap) / (CHIP.w + CHIP.gap)));
+  const laneRows = Math.max(1, Math.ceil(Math.max(...pendingSorted.map((p) => memory.slotOf('__pending', p.uid) + 1), 0) / laneCols));
+  const laneH = 30 + laneRows * (CHIP.h + CHIP.gap) + PAD;
+  const pendingBox: Box = { x: left, y: 0, w: perRow * (nodeW + NODE_GAP) - NODE_GAP, h: laneH };
+
+  const top = laneH + NODE_GAP;
+  const nodeBoxes = new Map<string, Box>();
+  nodes.forEach((n, i) => {
+    const col = i % perRow;
+    const row = Math.floor(i / perRow);
+    nodeBoxes.set(n.uid, { x: left + col * (nodeW + NODE_GAP), y: top + row * (nodeH + NODE_GAP), w: nodeW, h: nodeH });
+  });
+
+  const pods = new Map<string, PodPlace>();
+  for (const n of nodes) {
+    const box = nodeBoxes.get(n.uid)!;
+    for (const p of byNode.get(n.name) ?? []) {
+      const s = slotOf.get(p.uid)!;
+      pods.set(p.uid, {
+        uid: p.uid,
+        x: box.x + PAD + (s % cols) * (cell.w + cell.gap),
+        y: box.y + NODE_HEADER + PAD + Math.floor(s / cols) * (cell.h + cell.gap),
+        mode,
+      });
+    }
+  }
+  for (const p of pendingSorted) {
+    const s = memory.slotOf('__pending', p.uid);
+    pods.set(p.uid, { uid: p.uid, x: pendingBox.x + PAD + (s % laneCols) * (CHIP.w + CHIP.gap), y: pendingBox.y + 30 + Math.floor(s / laneCols) * (CHIP.h + CHIP.gap), mode: 'chip' });
+  }
+
+  const gridRight = left + perRow * (nodeW + NODE_GAP) - NODE_GAP;
+  const gridBottom = top + Math.ceil(nodes.length / perRow) * (nodeH + NODE_GAP) - NODE_GAP;
+  const services = new Map<string, Box>();
+  const sortedSvcs = [...input.services].sort((a, b) => (a.namespace + a.name < b.namespace + b.name ? -1 : 1));
+  sortedSvcs.forEach((s, i) => services.set(s.uid, { x: gridRight + 80, y: top + i * (SERVICE.h + SERVICE.gap), w: SERVICE.w, h: SERVICE.h }));
+
+  const ingresses = new Map<string, Box>();
+  let internet: Box | undefined;
+  if (hasIngress) {
+    internet = { x: 0, y: 0, w: INGRESS.w, h: 40 };
+    input.ingresses.forEach((g, i) => ingresses.set(g.uid, { x: 0, y: top + i * (INGRESS.h + INGRESS.gap), w: INGRESS.w, h: INGRESS.h }));
+  }
+
+  const edges: Edge[] = [];
+  for (const s of input.services) for (const e of s.endpoints) if (pods.has(e.pod)) edges.push({ from: s.uid, to: e.pod, kind: 'endpoint', ready: e.ready });
+  for (const g of input.ingresses) {
+    edges.push({ from: 'internet', to: g.uid, kind: 'internet', ready: true });
+    for (const name of g.services) {
+      const svc = input.services.find((s) => s.name === name && s.namespace === g.namespace);
+      if (svc) edges.push({ from: g.uid, to: svc.uid, kind: 'ingress', ready: true });
+    }
+  }
+
+  const width = Math.max(gridRight + (services.size ? 80 + SERVICE.w : 0), pendingBox.x + pendingBox.w) + PAD;
+  const height = Math.max(gridBottom, top + services.size * (SERVICE.h + SERVICE.gap), top + ingresses.size * (INGRESS.h + INGRESS.gap)) + PAD;
+  return { width, height, mode, nodes: nodeBoxes, pods, pending: pendingBox, services, ingresses, internet, edges };
+}

@@ -1,0 +1,330 @@
+/**
+ * Draws the cluster with D3 into an SVG: stable joins keyed by uid, so pods animate as they are
+ * created, scheduled, start, turn ready and terminate. Called at most once per animation frame.
+ * Everything drawn comes from the mirror's rows; user-provided names are set as text, never as HTML.
+ */
+import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior } from 'd3';
+import type { IngressView, NodeView, PodView, ServiceView } from '../../worker/view-model';
+import { colorFor, HEALTH_COLOR, HEALTH_ICON, podHealth } from './colors';
+import { CHIP, DOT, type Box, type Layout } from './layout';
+
+export type Pick = { kind: string; name: string; namespace?: string; uid: string };
+
+type Rows = { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingresses: IngressView[] };
+
+const pct = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : 0);
+const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const fmtMem = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)}Gi` : `${Math.round(b / 2 ** 20)}Mi`);
+const fmtCpu = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(m % 1000 ? 1 : 0)}` : `${m}m`);
+
+export class ClusterRenderer {
+  private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly root: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
+  private fitted = false;
+  private lastSize = '';
+
+  constructor(
+    el: SVGSVGElement,
+    private readonly onPick: (p: Pick) => void,
+  ) {
+    this.svg = select(el);
+    this.root = this.svg.append('g').attr('class', 'viewport');
+    for (const layer of ['lane', 'edges', 'nodes', 'ingresses', 'services', 'pods']) this.root.append('g').attr('class', `layer-${layer}`);
+    this.zoomer = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([0.1, 4])
+      .on('zoom', (ev) => this.root.attr('transform', ev.transform.toString()));
+    this.svg.call(this.zoomer).on('dblclick.zoom', null);
+  }
+
+  /** Fit the whole cluster into the view. */
+  fit(layout: Layout, animate = true): void {
+    const el = this.svg.node()!;
+    const w = el.clientWidth || 800;
+    const h = el.clientHeight || 600;
+    const k = Math.min(2, (w - 24) / layout.width, (h - 24) / layout.height);
+    const t = zoomIdentity.translate((w - layout.width * k) / 2, 12).scale(k);
+    (animate ? this.svg.transition().duration(300) : this.svg).call(this.zoomer.transform as any, t);
+  }
+
+  render(rows: Rows, layout: Layout, selected: string | undefined, reducedMotion: boolean): void {
+    const dur = reducedMotion ? 0 : 450;
+    const size = `${Math.round(layout.width)}x${Math.round(layout.height)}`;
+    if (!this.fitted || size !== this.lastSize) {
+      this.fit(layout, this.fitted && !reducedMotion);
+      this.fitted = true;
+      this.lastSize = size;
+    }
+    this.drawLane(layout.pending, rows.pods.filter((p) => !p.node).length);
+    this.drawNodes(rows.nodes, layout, selected, dur);
+    this.drawServices(rows.services, layout, selected, dur);
+    this.drawIngresses(rows.ingresses, layout, selected, dur);
+    this.drawEdges(layout, rows, dur);
+    this.drawPods(rows.pods, layout, selected, dur);
+  }
+
+  private drawLane(box: Box, count: number): void {
+    const g = this.root.select<SVGGElement>('.layer-lane').selectAll<SVGGElement, Box>('g.lane').data([box]);
+    const enter = g.enter().append('g').attr('class', 'lane');
+    enter.append('rect').attr('rx', 8);
+    enter.append('text').attr('class', 'lane-title').attr('x', 12).attr('y', 20);
+    const all = enter.merge(g);
+    all.select('rect').attr('x', box.x).attr('y', box.y).attr('width', box.w).attr('height', box.h);
+    all.select('text').attr('transform', `translate(${box.x},${box.y})`).text(`Scheduling queue — ${count === 0 ? 'no pods waiting' : `${count} pod${count === 1 ? '' : 's'} waiting for a node`}`);
+  }
+
+  private drawNodes(nodes: NodeView[], layout: Layout, selected: string | undefined, dur: number): void {
+    const sel = this.root.select<SVGGElement>('.layer-nodes').selectAll<SVGGElement, NodeView>('g.node').data(nodes, (d) => d.uid);
+    sel.exit().transition().duration(dur).style('opacity', 0).remove();
+    const enter = sel
+      .enter()
+      .append('g')
+      .attr('class', 'node')
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .style('opacity', 0)
+      .on('click', (_e, d) => this.onPick({ kind: 'Node', name: d.name, uid: d.uid }))
+      .on('keydown', (e: KeyboardEvent, d) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.onPick({ kind: 'Node', name: d.name, uid: d.uid });
+        }
+      });
+    enter.append('rect').attr('class', 'node-box').attr('rx', 10);
+    enter.append('text').attr('class', 'node-name').attr('x', 12).attr('y', 22);
+    enter.append('text').attr('class', 'node-meta').attr('x', 12).attr('y', 38);
+    enter.append('g').attr('class', 'node-badges');
+    for (const [i, cls] of ['cpu', 'mem'].entries()) {
+      const bar = enter.append('g').attr('class', `bar bar-${cls}`).attr('transform', `translate(12,${46 + i * 10})`);
+      bar.append('rect').attr('class', 'bar-bg').attr('height', 6).attr('rx', 3);
+      bar.append('rect').attr('class', 'bar-fg').attr('height', 6).attr('rx', 3);
+      bar.append('text').attr('class', 'bar-label').attr('y', 6);
+    }
+    const all = enter.merge(sel);
+    all
+      .attr('aria-label', (d) => `Node ${d.name}, ${d.role}, ${d.ready === 'True' ? 'Ready' : 'NotReady'}${d.unschedulable ? ', cordoned' : ''}, ${d.pods.count} pods`)
+      .classed('selected', (d) => d.uid === selected)
+      .classed('not-ready', (d) => d.ready !== 'True')
+      .classed('cordoned', (d) => d.unschedulable);
+    all
+      .transition()
+      .duration(dur)
+      .style('opacity', 1)
+      .attr('transform', (d) => {
+        const b = layout.nodes.get(d.uid)!;
+        return `translate(${b.x},${b.y})`;
+      });
+    all.select<SVGRectElement>('rect.node-box').attr('width', (d) => layout.nodes.get(d.uid)!.w).attr('height', (d) => layout.nodes.get(d.uid)!.h);
+    all.select('text.node-name').text((d) => d.name);
+    all.select('text.node-meta').text((d) => `${d.role === 'control-plane' ? 'control plane' : 'worker'} · ${d.ip} · ${d.podCIDR}${d.zone ? ` · ${d.zone}` : ''}`);
+    const barW = (d: NodeView) => layout.nodes.get(d.uid)!.w - 24 - 110;
+    for (const [cls, get, fmt, label] of [
+      ['cpu', (d: NodeView) => d.cpu, fmtCpu, 'CPU'],
+      ['mem', (d: NodeView) => d.memory, fmtMem, 'mem'],
+    ] as const) {
+      const bar = all.select(`g.bar-${cls}`);
+      bar.select('rect.bar-bg').attr('width', (d: any) => barW(d));
+      bar
+        .select('rect.bar-fg')
+        .attr('class', (d: any) => `bar-fg${pct(get(d).requested, get(d).allocatable) > 0.9 ? ' full' : ''}`)
+        .attr('width', (d: any) => barW(d) * pct(get(d).requested, get(d).allocatable));
+      bar
+        .select('text.bar-label')
+        .attr('x', (d: any) => barW(d) + 6)
+        .text((d: any) => `${label} ${fmt(get(d).requested)}/${fmt(get(d).allocatable)}`);
+    }
+    // Badges: text pills, so state is never told by colour alone.
+    all.select<SVGGElement>('g.node-badges').each(function (d) {
+      const b = layout.nodes.get(d.uid)!;
+      const badges = [d.ready !== 'True' ? 'NotReady' : '', d.unschedulable ? 'SchedulingDisabled' : '', d.taints.length ? `tainted ×${d.taints.length}` : ''].filter(Boolean);
+      const g = select(this).attr('transform', `translate(${b.w - 12},14)`);
+      const pills = g.selectAll<SVGGElement, string>('g.badge').data(badges, (x) => x);
+      pills.exit().remove();
+      const pe = pills.enter().append('g').attr('class', 'badge');
+      pe.append('rect').attr('rx', 8).attr('height', 16).attr('y', -11);
+      pe.append('text').attr('text-anchor', 'end').attr('x', -6);
+      let x = 0;
+      pe.merge(pills).each(function (text) {
+        const w = text.length * 6.2 + 12;
+        const pg = select(this).attr('transform', `translate(${-x},0)`).attr('class', `badge badge-${text.split(' ')[0]}`);
+        pg.select('rect').attr('x', -w).attr('width', w);
+        pg.select('text').text(text);
+        x += w + 6;
+      });
+    });
+  }
+
+  private drawServices(services: ServiceView[], layout: Layout, selected: string | undefined, dur: number): void {
+    const sel = this.root.select<SVGGElement>('.layer-services').selectAll<SVGGElement, ServiceView>('g.service').data(services, (d) => d.uid);
+    sel.exit().transition().duration(dur).style('opacity', 0).remove();
+    const enter = sel
+      .enter()
+      .append('g')
+      .attr('class', 'service')
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .style('opacity', 0)
+      .on('click', (_e, d) => this.onPick({ kind: 'Service', name: d.name, namespace: d.namespace, uid: d.uid }))
+      .on('keydown', (e: KeyboardEvent, d) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.onPick({ kind: 'Service', name: d.name, namespace: d.namespace, uid: d.uid });
+        }
+      });
+    enter.append('rect').attr('rx', 8).attr('width', 210).attr('height', 48);
+    enter.append('text').attr('class', 'svc-name').attr('x', 10).attr('y', 19);
+    enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 37);
+    const all = enter.merge(sel);
+    all.classed('selected', (d) => d.uid === selected).attr('aria-label', (d) => `Service ${d.namespace}/${d.name}, ${d.type}, ${d.endpoints.filter((e) => e.ready).length} ready endpoints`);
+    all
+      .transition()
+      .duration(dur)
+      .style('opacity', 1)
+      .attr('transform', (d) => {
+        const b = layout.services.get(d.uid)!;
+        return `translate(${b.x},${b.y})`;
+      });
+    all.select('text.svc-name').text((d) => truncate(`svc/${d.name}`, 28));
+    all.select('text.svc-meta').text((d) => truncate(`${d.type} ${d.clusterIP ?? ''} ${d.ports}`, 34));
+  }
+
+  private drawIngresses(ingresses: IngressView[], layout: Layout, selected: string | undefined, dur: number): void {
+    const internet = this.root.select<SVGGElement>('.layer-ingresses').selectAll<SVGGElement, Box>('g.internet').data(layout.internet ? [layout.internet] : []);
+    internet.exit().remove();
+    const ie = internet.enter().append('g').attr('class', 'internet');
+    ie.append('rect').attr('rx', 20);
+    ie.append('text').attr('x', 16).attr('y', 25).text('Internet');
+    ie.merge(internet)
+      .attr('transform', (b) => `translate(${b.x},${b.y})`)
+      .select('rect')
+      .attr('width', (b) => b.w)
+      .attr('height', (b) => b.h);
+    const sel = this.root.select<SVGGElement>('.layer-ingresses').selectAll<SVGGElement, IngressView>('g.ingress').data(ingresses, (d) => d.uid);
+    sel.exit().remove();
+    const enter = sel
+      .enter()
+      .append('g')
+      .attr('class', 'ingress')
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .on('click', (_e, d) => this.onPick({ kind: 'Ingress', name: d.name, namespace: d.namespace, uid: d.uid }));
+    enter.append('rect').attr('rx', 8).attr('width', 190).attr('height', 44);
+    enter.append('text').attr('class', 'svc-name').attr('x', 10).attr('y', 18);
+    enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 35);
+    const all = enter.merge(sel);
+    all.classed('selected', (d) => d.uid === selected);
+    all
+      .transition()
+      .duration(dur)
+      .attr('transform', (d) => {
+        const b = layout.ingresses.get(d.uid)!;
+        return `translate(${b.x},${b.y})`;
+      });
+    all.select('text.svc-name').text((d) => truncate(`ing/${d.name}`, 26));
+    all.select('text.svc-meta').text((d) => truncate(d.hosts.join(', ') || '*', 30));
+  }
+
+  private anchor(uid: string, layout: Layout, side: 'left' | 'right' | 'center'): [number, number] | undefined {
+    const pod = layout.pods.get(uid);
+    if (pod) {
+      const c = pod.mode === 'chip' ? CHIP : DOT;
+      return [pod.x + (pod.mode === 'chip' ? c.w - 4 : c.w / 2), pod.y + c.h / 2];
+    }
+    const b = layout.services.get(uid) ?? layout.ingresses.get(uid) ?? (uid === 'internet' ? layout.internet : undefined);
+    if (!b) return undefined;
+    return [side === 'left' ? b.x : side === 'right' ? b.x + b.w : b.x + b.w / 2, b.y + b.h / 2];
+  }
+
+  private drawEdges(layout: Layout, _rows: Rows, dur: number): void {
+    type E = Layout['edges'][number] & { id: string; d: string };
+    const data: E[] = [];
+    for (const e of layout.edges) {
+      const a = this.anchor(e.from, layout, e.kind === 'endpoint' ? 'left' : 'right');
+      const b = this.anchor(e.to, layout, e.kind === 'endpoint' ? 'right' : 'left');
+      if (!a || !b) continue;
+      const mx = (a[0] + b[0]) / 2;
+      data.push({ ...e, id: `${e.from}>${e.to}`, d: `M${a[0]},${a[1]} C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}` });
+    }
+    const sel = this.root.select<SVGGElement>('.layer-edges').selectAll<SVGPathElement, E>('path').data(data, (d) => d.id);
+    sel.exit().remove();
+    sel
+      .enter()
+      .append('path')
+      .attr('d', (d) => d.d)
+      .merge(sel)
+      .attr('class', (d) => `edge edge-${d.kind}${d.ready ? '' : ' not-ready'}`)
+      .transition()
+      .duration(dur)
+      .attr('d', (d) => d.d);
+  }
+
+  private drawPods(pods: PodView[], layout: Layout, selected: string | undefined, dur: number): void {
+    const sel = this.root.select<SVGGElement>('.layer-pods').selectAll<SVGGElement, PodView>('g.pod').data(pods, (d) => d.uid);
+    sel.exit().classed('leaving', true).transition().duration(dur).style('opacity', 0).remove();
+    const enter = sel
+      .enter()
+      .append('g')
+      .attr('class', 'pod')
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .attr('transform', (d) => {
+        const p = layout.pods.get(d.uid)!;
+        return `translate(${p.x},${p.y})`;
+      })
+      .style('opacity', 0)
+      .on('click', (_e, d) => this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid }))
+      .on('keydown', (e: KeyboardEvent, d) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid });
+        }
+      });
+    enter.append('rect').attr('class', 'pod-body');
+    enter.append('circle').attr('class', 'pod-ring');
+    enter.append('text').attr('class', 'pod-icon').attr('text-anchor', 'middle');
+    enter.append('text').attr('class', 'pod-name');
+    enter.append('title');
+    const all = enter.merge(sel);
+    all.each(function (d) {
+      const place = layout.pods.get(d.uid)!;
+      const g = select(this);
+      const health = podHealth(d);
+      const color = colorFor(`${d.namespace}/${d.app}`);
+      const chip = place.mode === 'chip';
+      const c = chip ? CHIP : DOT;
+      g.attr('data-health', health)
+        .attr('data-name', d.name)
+        .classed('selected', d.uid === selected)
+        .attr('aria-label', `Pod ${d.namespace}/${d.name}: ${d.status}${d.ready ? ', ready' : ''}${d.node ? ` on ${d.node}` : ''}`);
+      g.select('rect.pod-body')
+        .attr('width', c.w)
+        .attr('height', c.h)
+        .attr('rx', c.h / 2)
+        .attr('fill', color)
+        .attr('stroke-dasharray', health === 'terminating' ? '4 3' : null);
+      g.select('circle.pod-ring')
+        .attr('cx', c.h / 2)
+        .attr('cy', c.h / 2)
+        .attr('r', c.h / 2 - 3)
+        .attr('stroke', HEALTH_COLOR[health])
+        .attr('stroke-dasharray', d.ready || health === 'failing' ? null : '3 2');
+      g.select('text.pod-icon')
+        .attr('x', c.h / 2)
+        .attr('y', c.h / 2 + 4)
+        .text(chip || c.h >= 20 ? HEALTH_ICON[health] : '');
+      g.select('text.pod-name')
+        .attr('x', c.h + 2)
+        .attr('y', c.h / 2 + 4)
+        .text(chip ? truncate(`${d.name}${d.restarts ? ` ↻${d.restarts}` : ''}`, 18) : '');
+      g.select('title').text(`${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`);
+    });
+    all
+      .transition()
+      .duration(dur)
+      .style('opacity', 1)
+      .attr('transform', (d) => {
+        const p = layout.pods.get(d.uid)!;
+        return `translate(${p.x},${p.y})`;
+      });
+  }
+}

@@ -1,0 +1,23 @@
+/** The narration feed: what the control plane did, newest first, as sentences. */
+import { useCluster } from '../store/cluster-store';
+import { namespaceVisible, useUi } from '../store/ui-store';
+import { narrate } from './narration';
+
+export function EventsFeed() {
+  const events = useCluster((s) => s.events);
+  const ns = useUi((s) => s.namespace);
+  const showSystem = useUi((s) => s.showSystem);
+  const shown = events.filter((e) => namespaceVisible(e.namespace, ns, showSystem) || e.object.startsWith('node/')).slice(-80).reverse();
+  return (
+    <section className="events-feed" aria-label="What the cluster did">
+      {shown.length === 0 ? <p className="muted">Nothing has happened yet. Create something and watch.</p> : null}
+      <ol>
+        {shown.map((e) => (
+          <li key={e.uid} className={e.type === 'Warning' ? 'warning' : ''}>
+            <span className="event-kind" aria-label={e.type}>{e.type === 'Warning' ? '⚠' : '•'}</span> {narrate(e)}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
