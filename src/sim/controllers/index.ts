@@ -2,16 +2,22 @@
 import type { ControllerFactory } from './manager';
 import { garbageCollector } from '../api/garbage-collector';
 import { namespaceController } from './namespace';
-import { jobController } from './job';
+import { daemonSetController } from './daemonset';
 import { cronJobController } from './cronjob';
+import { jobController } from './job';
 import { deploymentController } from './deployment';
 import { replicaSetController } from './replicaset';
+import { endpointsController } from './endpoints';
+import { endpointSliceController } from './endpointslice';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
   namespaceController,
+  daemonSetController,
+  cronJobController,
   deploymentController,
   replicaSetController,
   jobController,
-  cronJobController,
+  endpointsController,
+  endpointSliceController,
 ];

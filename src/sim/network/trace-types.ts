@@ -13,7 +13,7 @@ export type Hop = {
   /** The interface or device at this hop (`eth0`, `veth1a2b`, `cni0`, …). */
   device?: string;
   node?: string;
-  packet: { src: string; dst: string; srcPort?: number; dstPort?: number; protocol: 'TCP' | 'UDP' };
+  packet: { src: string; dst: string; srcPort?: number; dstPort?: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
   action: 'forward' | 'arp' | 'route' | 'dnat' | 'snat' | 'un-dnat' | 'un-snat' | 'policy-allow' | 'policy-drop' | 'deliver' | 'drop' | 'lookup' | 'encapsulate' | 'decapsulate' | 'proxy';
   /** The rule or object responsible (`KUBE-SEP-ABC…`, a NetworkPolicy name, an Ingress rule). */
   rule?: string;
