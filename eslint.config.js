@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts run in Node.
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The engine runs in Node, in the worker and in the lab checker: it must stay free of the UI,
     // the DOM and the wall clock (see DESIGN.md, "The one rule of the architecture").
     files: ['src/sim/**/*.ts'],
