@@ -26,13 +26,13 @@ describe('Deployment controller', () => {
     t.e.create(deployment('web'));
     t.e.advance(100);
     const [rs] = t.replicaSets();
-    const hash = rs.metadata.labels['pod-template-hash'];
+    const hash = rs.metadata.labels!['pod-template-hash'];
     expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
     expect(rs.metadata.name).toBe(`web-${hash}`);
     expect(rs.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
     expect(rs.spec.selector).toEqual({ matchLabels: { app: 'web', 'pod-template-hash': hash } });
     expect(rs.spec.template.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
-    expect(rs.metadata.annotations).toEqual({
+    expect(rs.metadata.annotations!).toEqual({
       'deployment.kubernetes.io/desired-replicas': '3',
       'deployment.kubernetes.io/max-replicas': '4',
       'deployment.kubernetes.io/revision': '1',
@@ -40,10 +40,10 @@ describe('Deployment controller', () => {
     expect(rs.metadata.ownerReferences).toEqual([
       { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: t.d().metadata.uid, controller: true, blockOwnerDeletion: true },
     ]);
-    expect(t.pods().map((p) => p.metadata.labels['pod-template-hash'])).toEqual([hash, hash, hash]);
+    expect(t.pods().map((p) => p.metadata.labels!['pod-template-hash'])).toEqual([hash, hash, hash]);
     expect(t.pods().every((p) => p.metadata.name.startsWith(`web-${hash}-`))).toBe(true);
     expect(t.scaling()).toEqual([`Scaled up replica set web-${hash} to 3 from 0`]);
-    expect(t.d().metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '1' });
+    expect(t.d().metadata.annotations!).toEqual({ 'deployment.kubernetes.io/revision': '1' });
     expect(t.d().status.conditions.map((c: any) => [c.type, c.status, c.reason, c.message])).toEqual([
       // NewReplicaSetCreated, then at once ReplicaSetUpdated as the pods appear (what describe shows mid-rollout).
       ['Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'],
@@ -84,9 +84,9 @@ describe('Deployment controller', () => {
       `Scaled down replica set ${v1.metadata.name} to 0 from 1`,
     ]);
     expect(v1.spec.replicas).toBe(0);
-    expect(v1.metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
-    expect(v2.metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
-    expect(t.d().metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+    expect(v1.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('1');
+    expect(v2.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('2');
+    expect(t.d().metadata.annotations!['deployment.kubernetes.io/revision']).toBe('2');
     expect(t.pods().map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.26', 'nginx:1.26', 'nginx:1.26']);
     expect(t.d().status).toMatchObject({ observedGeneration: 2, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
     expect(t.d().status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe('NewReplicaSetAvailable');
@@ -127,23 +127,23 @@ describe('Deployment controller', () => {
     });
     t.e.advance(10_000);
     const v2 = t.rsByImage('nginx:1.26');
-    expect(v2.metadata.annotations['kubernetes.io/change-cause']).toBe('image to 1.26');
+    expect(v2.metadata.annotations!['kubernetes.io/change-cause']).toBe('image to 1.26');
     // What `kubectl rollout undo` does: copy the old template (and its change-cause) back.
     t.edit((d) => {
-      d.metadata.annotations['kubernetes.io/change-cause'] = 'back to 1.25';
+      d.metadata.annotations!['kubernetes.io/change-cause'] = 'back to 1.25';
       d.spec.template.spec.containers[0].image = 'nginx:1.25';
     });
     t.e.advance(10_000);
     expect(t.replicaSets()).toHaveLength(2);
     const v1 = t.rsByImage('nginx:1.25');
-    expect(v1.metadata.annotations).toMatchObject({
+    expect(v1.metadata.annotations!).toMatchObject({
       'deployment.kubernetes.io/revision': '3',
       'deployment.kubernetes.io/revision-history': '1',
       'kubernetes.io/change-cause': 'back to 1.25',
     });
     expect(v1.spec.replicas).toBe(3);
     expect(t.rsByImage('nginx:1.26').spec.replicas).toBe(0);
-    expect(t.d().metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+    expect(t.d().metadata.annotations!['deployment.kubernetes.io/revision']).toBe('3');
     expect(t.scaling().slice(-2)).toEqual([`Scaled up replica set ${v1.metadata.name} to 3 from 2`, `Scaled down replica set ${v2.metadata.name} to 0 from 1`]);
   });
 
@@ -155,7 +155,7 @@ describe('Deployment controller', () => {
       t.setImage(`nginx:${v}`);
       t.e.advance(10_000);
     }
-    expect(t.replicaSets().map((rs) => [rs.spec.template.spec.containers[0].image, rs.spec.replicas, rs.metadata.annotations['deployment.kubernetes.io/revision']]).sort()).toEqual([
+    expect(t.replicaSets().map((rs) => [rs.spec.template.spec.containers[0].image, rs.spec.replicas, rs.metadata.annotations!['deployment.kubernetes.io/revision']]).sort()).toEqual([
       ['nginx:1.27', 0, '3'],
       ['nginx:1.28', 3, '4'],
     ]);
@@ -204,8 +204,8 @@ describe('Deployment controller', () => {
     t.e.advance(200);
     expect(sizes()).toEqual([11, 7]);
     const old = t.rsByImage('nginx:1.25');
-    expect(old.metadata.annotations['deployment.kubernetes.io/desired-replicas']).toBe('15');
-    expect(old.metadata.annotations['deployment.kubernetes.io/max-replicas']).toBe('18');
+    expect(old.metadata.annotations!['deployment.kubernetes.io/desired-replicas']).toBe('15');
+    expect(old.metadata.annotations!['deployment.kubernetes.io/max-replicas']).toBe('18');
     expect(t.scaling().slice(-2)).toEqual([
       `Scaled up replica set ${old.metadata.name} to 11 from 8`,
       `Scaled up replica set ${t.rsByImage('nginx:bad').metadata.name} to 7 from 5`,
@@ -225,6 +225,41 @@ describe('Deployment controller', () => {
     expect(progressing()).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${bad.metadata.name}" has timed out progressing.` });
     // The old pods keep serving: still available.
     expect(t.d().status.conditions.find((c: any) => c.type === 'Available').status).toBe('True');
+  });
+
+  it('keeps one ReplicaSet even if defaulting makes its template differ from the Deployment\'s', () => {
+    const t = setup();
+    t.e.ctx.api.admission.register({
+      name: 'rs-only-default',
+      kinds: ['ReplicaSet'],
+      default: (rs) => {
+        rs.spec.template.spec.restartPolicy ??= 'Always';
+      },
+    });
+    t.e.create(deployment('web'));
+    t.e.advance(5000);
+    expect(t.replicaSets()).toHaveLength(1);
+    expect(t.d().status.collisionCount).toBeUndefined();
+    expect(t.d().status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+  });
+
+  it('counts unavailable replicas mid-rollout', () => {
+    const t = setup({ readyDelayMs: (p) => (p.spec.containers[0].image === 'nginx:bad' ? 1e12 : 1000) });
+    t.e.create(deployment('web', { replicas: 4 }));
+    t.e.advance(3000);
+    t.setImage('nginx:bad');
+    t.e.advance(3000);
+    // 25% of 4: surge 1, unavailable 1. Old 3 available, new 2 not ready.
+    expect([t.rsByImage('nginx:1.25').spec.replicas, t.rsByImage('nginx:bad').spec.replicas]).toEqual([3, 2]);
+    expect({ ...t.d().status, conditions: undefined }).toEqual({
+      observedGeneration: 2,
+      replicas: 5,
+      updatedReplicas: 2,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      unavailableReplicas: 2,
+      conditions: undefined,
+    });
   });
 
   it('carries a ReplicaSet creation failure into the Deployment as ReplicaFailure', () => {

@@ -148,7 +148,8 @@ export class DeploymentController extends Controller {
     const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
     const oldRSs = sorted.filter((rs) => rs !== existing);
     const r = this.newReplicaSet(d, existing, oldRSs, create);
-    return { d: r.d, newRS: r.rs, oldRSs };
+    const newUid = r.rs?.metadata.uid;
+    return { d: r.d, newRS: r.rs, oldRSs: newUid ? oldRSs.filter((rs) => rs.metadata.uid !== newUid) : oldRSs };
   }
 
   private newReplicaSet(d: KObject, existing: KObject | undefined, oldRSs: KObject[], create: boolean): { d: KObject; rs?: KObject } {
@@ -207,7 +208,9 @@ export class DeploymentController extends Controller {
     } catch (e) {
       const found = this.ctx.store.get('ReplicaSet', d.metadata.namespace, rsName);
       if (e instanceof ApiError && e.reason === 'AlreadyExists' && found) {
-        if (controllerOf(found)?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec?.template)) {
+        // Ours already: same template, or (should defaulting ever make the copies differ) same hash.
+        const ours = controllerOf(found)?.uid === d.metadata.uid;
+        if (ours && (equalIgnoreHash(d.spec.template, found.spec?.template) || found.metadata.labels?.[POD_TEMPLATE_HASH] === hash)) {
           rs = found;
           alreadyExists = true;
         } else {
