@@ -1,4 +1,7 @@
 /** The shape of a cluster to create (DESIGN.md, "Public engine API"). */
+import type { ImageDef } from './node/images';
+
+export type { ImageDef };
 
 export type Taint = { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
 
@@ -18,6 +21,8 @@ export type ClusterSpec = {
   nodes?: number | NodeSpec[];
   addons?: { dns?: boolean; ingress?: boolean; metricsServer?: boolean; clusterAutoscaler?: boolean };
   network?: { podCIDR?: string; serviceCIDR?: string; nodeCIDR?: string; clusterDomain?: string };
+  /** Images beside the built-in catalog (src/sim/node/images.ts), for labs that bring their own. */
+  images?: ImageDef[];
 };
 
 export const DEFAULT_WORKER: Required<Pick<NodeSpec, 'cpu' | 'memory' | 'pods'>> = { cpu: '4', memory: '8Gi', pods: 110 };

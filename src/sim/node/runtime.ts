@@ -28,6 +28,12 @@ export interface ContainerRuntime {
 
   /** A container's log, or undefined if it has none (never started). */
   logs(namespace: string, pod: string, container: string | undefined, opts?: { previous?: boolean; tailLines?: number }): string | undefined;
+
+  /**
+   * A running pod's use: CPU in millicores and memory in bytes (the images' baseline plus the
+   * requests they serve; `Cluster.setUsage` pins it). Undefined when the pod runs nothing here.
+   */
+  usage?(namespace: string, pod: string): { cpuMillis: number; memoryBytes: number } | undefined;
 }
 
 /**
