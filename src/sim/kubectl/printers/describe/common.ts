@@ -1,0 +1,154 @@
+/**
+ * What every `kubectl describe` shares (describe.go): the prefix writer (levels of two spaces, cells
+ * separated by tabs, laid out by tabwriter at the end), labels and annotations one per line,
+ * taints and tolerations, RFC 1123 times, the Events table with `(x3 over 2m)` for repeated events.
+ */
+import type { KObject } from '../../../api/types';
+import { EPOCH_MS } from '../../../clock';
+import { since, simMs } from '../duration';
+import { tabwrite } from './tabwriter';
+
+export type DescribeContext = {
+  now: number;
+  /** Every object of a kind (namespace given: only that namespace). */
+  list(kind: string, namespace?: string): KObject[];
+  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
+  /** Events about an object, any order. */
+  eventsFor(obj: KObject): KObject[];
+};
+
+const INDENT = ['', '  ', '    ', '      ', '        ', '          '];
+
+/** kubectl's PrefixWriter: `w(level, text)` where text carries `\t` cell ends and its own newline. */
+export class DescribeWriter {
+  private buf = '';
+  w(level: number, text: string): void {
+    this.buf += INDENT[level] + text;
+  }
+  line(text: string): void {
+    this.buf += text + '\n';
+  }
+  toString(): string {
+    return tabwrite(this.buf);
+  }
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Go's time.RFC1123Z in UTC: `Wed, 01 Jan 2025 09:00:00 +0000`. */
+export function rfc1123z(ts: string | undefined | null): string {
+  const ms = simMs(ts);
+  if (Number.isNaN(ms)) return 'Mon, 01 Jan 0001 00:00:00 +0000';
+  const d = new Date(EPOCH_MS + ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+/** printLabelsMultiline: first pair after the title, the rest one per line in the same column. */
+export function labelsMultiline(w: DescribeWriter, title: string, labels: Record<string, string> | undefined | null, initialIndent = ''): void {
+  w.w(0, `${initialIndent}${title}:\t`);
+  const keys = Object.keys(labels ?? {}).sort();
+  if (!keys.length) {
+    w.line('<none>');
+    return;
+  }
+  keys.forEach((k, i) => {
+    if (i) w.w(0, `${initialIndent}\t`);
+    w.line(`${k}=${labels![k]}`);
+  });
+}
+
+const SKIP_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+const MAX_ANNOTATION_LEN = 140;
+
+/** printAnnotationsMultiline: `key: value`, long values cut to 140 characters with `...`. */
+export function annotationsMultiline(w: DescribeWriter, title: string, annotations: Record<string, string> | undefined | null, initialIndent = ''): void {
+  w.w(0, `${initialIndent}${title}:\t`);
+  const keys = Object.keys(annotations ?? {})
+    .filter((k) => !SKIP_ANNOTATIONS.has(k))
+    .sort();
+  if (!keys.length) {
+    w.line('<none>');
+    return;
+  }
+  keys.forEach((k, i) => {
+    if (i) w.w(0, `${initialIndent}\t`);
+    let v = String(annotations![k]);
+    if (v.length + k.length + 2 > MAX_ANNOTATION_LEN && !v.includes('\n')) v = v.slice(0, Math.max(0, MAX_ANNOTATION_LEN - k.length - 2 - 3)) + '...';
+    if (v.includes('\n')) {
+      w.line(`${k}:`);
+      for (const part of v.split('\n')) w.line(`${initialIndent}\t  ${part}`);
+    } else w.line(`${k}: ${v}`);
+  });
+}
+
+/** `key=value:Effect`, `<none>`. */
+export function taintsMultiline(w: DescribeWriter, title: string, taints: any[] | undefined): void {
+  w.w(0, `${title}:\t`);
+  if (!taints?.length) {
+    w.line('<none>');
+    return;
+  }
+  taints.forEach((t, i) => {
+    if (i) w.w(0, '\t');
+    w.line(`${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
+  });
+}
+
+/** `key=value:Effect op=Exists for 300s`, one per line. */
+export function tolerationsMultiline(w: DescribeWriter, title: string, tolerations: any[] | undefined, initialIndent = ''): void {
+  w.w(0, `${initialIndent}${title}:\t`);
+  if (!tolerations?.length) {
+    w.line('<none>');
+    return;
+  }
+  tolerations.forEach((t, i) => {
+    if (i) w.w(0, `${initialIndent}\t`);
+    let s = t.key ?? '';
+    if (t.value) s += `=${t.value}`;
+    if (t.effect) s += `:${t.effect}`;
+    if (t.operator === 'Exists' && !t.value) s += t.key || t.effect ? ' op=Exists' : 'op=Exists';
+    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) s += ` for ${t.tolerationSeconds}s`;
+    w.line(s);
+  });
+}
+
+/** `Deployment/web`: the controller owner reference as printController shows it. */
+export function controlledBy(obj: KObject): string | undefined {
+  const ref = obj.metadata.ownerReferences?.find((r) => r.controller);
+  return ref ? `${ref.kind}/${ref.name}` : undefined;
+}
+
+const lastSeenMs = (e: KObject) => simMs(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp);
+
+/** The Events section: oldest first, `Events:  <none>` when there are none. */
+export function describeEvents(w: DescribeWriter, events: KObject[], now: number): void {
+  if (!events.length) {
+    w.line('Events:\t<none>');
+    return;
+  }
+  const sorted = [...events].sort((a, b) => lastSeenMs(a) - lastSeenMs(b) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+  w.line('Events:');
+  w.line('  Type\tReason\tAge\tFrom\tMessage');
+  w.w(1, '----\t------\t----\t----\t-------\n');
+  for (const e of sorted) {
+    const first = e.eventTime ? since(e.eventTime, now) : since(e.firstTimestamp, now);
+    let interval = first;
+    if (e.series) interval = `${since(e.series.lastObservedTime, now)} (x${e.series.count} over ${first})`;
+    else if ((e.count ?? 1) > 1) interval = `${since(e.lastTimestamp, now)} (x${e.count} over ${first})`;
+    const source = e.source?.component || e.reportingComponent || '';
+    w.w(1, `${e.type ?? ''}\t${e.reason ?? ''}\t${interval}\t${source}\t${String(e.message ?? '').trim()}\n`);
+  }
+}
+
+/** Title-cased words for the generic describer: `creationTimestamp` → `Creation Timestamp`, `uid` → `UID`. */
+export function smartLabel(key: string): string {
+  const ACRONYMS: Record<string, string> = { api: 'API', cpu: 'CPU', id: 'ID', ip: 'IP', ips: 'IPs', uid: 'UID', url: 'URL', dns: 'DNS', tls: 'TLS', ttl: 'TTL', cidr: 'CIDR', http: 'HTTP', json: 'JSON', os: 'OS' };
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean);
+  return words.map((wd) => ACRONYMS[wd.toLowerCase()] ?? wd[0].toUpperCase() + wd.slice(1)).join(' ');
+}

@@ -1,0 +1,33 @@
+/** `kubectl describe` per kind; kinds without their own describer get the generic one. */
+import type { KObject } from '../../../api/types';
+import type { DescribeContext } from './common';
+import { describePod } from './pod';
+import { describeNode } from './node';
+import { describeCronJob, describeDaemonSet, describeDeployment, describeHPA, describeJob, describeReplicaSet, describeStatefulSet } from './workloads';
+import { describeConfigMap, describeEndpoints, describeGeneric, describeIngress, describeNamespace, describeSecret, describeService } from './other';
+
+export type { DescribeContext } from './common';
+export { tabwrite } from './tabwriter';
+export { rfc1123z } from './common';
+
+const DESCRIBERS: Record<string, (obj: KObject, ctx: DescribeContext) => string> = {
+  Pod: describePod,
+  Node: describeNode,
+  Deployment: describeDeployment,
+  ReplicaSet: describeReplicaSet,
+  DaemonSet: describeDaemonSet,
+  StatefulSet: describeStatefulSet,
+  Job: describeJob,
+  CronJob: describeCronJob,
+  HorizontalPodAutoscaler: describeHPA,
+  Service: describeService,
+  Endpoints: describeEndpoints,
+  Namespace: describeNamespace,
+  ConfigMap: describeConfigMap,
+  Secret: (o) => describeSecret(o),
+  Ingress: describeIngress,
+};
+
+export function describeObject(obj: KObject, ctx: DescribeContext): string {
+  return (DESCRIBERS[obj.kind] ?? describeGeneric)(obj, ctx);
+}
