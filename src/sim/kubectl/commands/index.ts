@@ -2,6 +2,7 @@
 import type { CommandDef } from '../command';
 import { notYet } from './not-yet';
 import { get } from './get';
+import { describeCommand } from './describe';
 import { apiResourcesCommand, apiVersionsCommand } from './api-resources';
 import { versionCommand } from './version';
 import { clusterInfoCommand } from './cluster-info';
@@ -10,26 +11,31 @@ import { del } from './delete';
 import { create } from './create';
 import { run } from './run';
 import { expose } from './expose';
+import { autoscale, scale } from './scale';
+import { set } from './set';
+import { rollout } from './rollout';
+import { annotate, label } from './label';
+import { cordon, drain, taint, uncordon } from './node';
 
 export const COMMANDS: CommandDef[] = [
   get,
-  notYet('describe', 'Show details of a specific resource or group of resources'),
+  describeCommand,
   apply,
   create,
   replace,
   del,
   run,
   expose,
-  notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
-  notYet('autoscale', 'Auto-scale a deployment, replica set, stateful set, or replication controller'),
-  notYet('set', 'Set specific features on objects'),
-  notYet('rollout', 'Manage the rollout of a resource'),
-  notYet('label', 'Update the labels on a resource'),
-  notYet('annotate', 'Update the annotations on a resource'),
-  notYet('taint', 'Update the taints on one or more nodes'),
-  notYet('cordon', 'Mark node as unschedulable'),
-  notYet('uncordon', 'Mark node as schedulable'),
-  notYet('drain', 'Drain node in preparation for maintenance'),
+  scale,
+  autoscale,
+  set,
+  rollout,
+  label,
+  annotate,
+  taint,
+  cordon,
+  uncordon,
+  drain,
   notYet('logs', 'Print the logs for a container in a pod'),
   notYet('exec', 'Execute a command in a container'),
   notYet('top', 'Display resource (CPU/memory) usage'),
