@@ -48,7 +48,7 @@ spec:
     spec:
       containers:
       - name: controller
-        image: registry.k8s.io/ingress-nginx/controller:v1.10.1
+        image: registry.k8s.io/ingress-nginx/controller:v1.10.0
         args: [/nginx-ingress-controller, --election-id=ingress-nginx-leader, --controller-class=k8s.io/ingress-nginx, --ingress-class=nginx]
         ports:
         - {name: http, containerPort: 80, protocol: TCP}
