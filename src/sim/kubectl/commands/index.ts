@@ -11,11 +11,6 @@ import { del } from './delete';
 import { create } from './create';
 import { run } from './run';
 import { expose } from './expose';
-import { autoscale, scale } from './scale';
-import { set } from './set';
-import { rollout } from './rollout';
-import { annotate, label } from './label';
-import { cordon, drain, taint, uncordon } from './node';
 
 export const COMMANDS: CommandDef[] = [
   get,
@@ -26,16 +21,16 @@ export const COMMANDS: CommandDef[] = [
   del,
   run,
   expose,
-  scale,
-  autoscale,
-  set,
-  rollout,
-  label,
-  annotate,
-  taint,
-  cordon,
-  uncordon,
-  drain,
+  notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
+  notYet('autoscale', 'Auto-scale a deployment, replica set, stateful set, or replication controller'),
+  notYet('set', 'Set specific features on objects'),
+  notYet('rollout', 'Manage the rollout of a resource'),
+  notYet('label', 'Update the labels on a resource'),
+  notYet('annotate', 'Update the annotations on a resource'),
+  notYet('taint', 'Update the taints on one or more nodes'),
+  notYet('cordon', 'Mark node as unschedulable'),
+  notYet('uncordon', 'Mark node as schedulable'),
+  notYet('drain', 'Drain node in preparation for maintenance'),
   notYet('logs', 'Print the logs for a container in a pod'),
   notYet('exec', 'Execute a command in a container'),
   notYet('top', 'Display resource (CPU/memory) usage'),
