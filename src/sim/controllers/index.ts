@@ -5,6 +5,7 @@ import { namespaceController } from './namespace';
 import { daemonSetController } from './daemonset';
 import { cronJobController } from './cronjob';
 import { jobController } from './job';
+import { nodeLifecycleController } from './node-lifecycle';
 import { deploymentController } from './deployment';
 import { replicaSetController } from './replicaset';
 import { endpointsController } from './endpoints';
@@ -18,6 +19,7 @@ export const CONTROLLERS: ControllerFactory[] = [
   deploymentController,
   replicaSetController,
   jobController,
+  nodeLifecycleController,
   endpointsController,
   endpointSliceController,
 ];
