@@ -98,6 +98,8 @@ export const DEFAULT_IMAGES: ImageDef[] = [
   { repository: 'registry.k8s.io/liveness', tags: ['latest'], sizeBytes: 2_300_000, program: 'liveness', listen: [{ port: 8080 }], memoryBytes: 2 * MiB, cpuMillis: 1 },
   { repository: 'registry.k8s.io/hpa-example', tags: ['latest'], sizeBytes: 178 * MB, program: 'php-apache', listen: [{ port: 80 }], shell: true, memoryBytes: 10 * MiB, cpuMillis: 1 },
   { repository: 'docker.io/library/busybox', tags: BUSYBOX_TAGS, sizeBytes: 2_160_000, program: 'shell', shell: true, cmd: ['sh'], memoryBytes: 400_000, ignoresSigterm: true },
+  { repository: 'registry.k8s.io/busybox', tags: ['latest', '1.27', '1.27.2', '1.28', '1.36'], sizeBytes: 1_140_000, program: 'shell', shell: true, cmd: ['sh'], memoryBytes: 400_000, ignoresSigterm: true },
+  { repository: 'gcr.io/google-containers/busybox', tags: ['latest', '1.27'], sizeBytes: 1_140_000, program: 'shell', shell: true, cmd: ['sh'], memoryBytes: 400_000, ignoresSigterm: true },
   { repository: 'docker.io/library/alpine', tags: ['latest', '3.19', '3.20', '3.18'], sizeBytes: 3_400_000, program: 'shell', shell: true, cmd: ['/bin/sh'], memoryBytes: 500_000, ignoresSigterm: true },
   { repository: 'docker.io/library/debian', tags: ['latest', 'bookworm', '12'], sizeBytes: 49 * MB, program: 'shell', shell: true, cmd: ['bash'], memoryBytes: 1 * MiB, ignoresSigterm: true },
   { repository: 'docker.io/library/ubuntu', tags: ['latest', '22.04', '24.04'], sizeBytes: 29 * MB, program: 'shell', shell: true, cmd: ['/bin/bash'], memoryBytes: 1 * MiB, ignoresSigterm: true },
@@ -208,9 +210,9 @@ export function fakeDigest(text: string): string {
       h ^= text.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
-    h ^= h >>> 15;
+    h = (h ^ (h >>> 15)) >>> 0;
     h = Math.imul(h, 0x2c1b3c6d) >>> 0;
-    h ^= h >>> 12;
+    h = (h ^ (h >>> 12)) >>> 0;
     out += h.toString(16).padStart(8, '0');
   }
   return out;

@@ -243,7 +243,9 @@ export class Kubelet {
     // An image another pull is already fetching only needs its manifest checked once that one is done.
     const sameInflight = (this.inflight.get(ref.full) ?? 0) > now;
     const jitter = 0.85 + this.random.next() * 0.3;
-    const pullMs = sameInflight ? 150 + this.random.int(200) : Math.round(200 + (def.sizeBytes / PULL_BYTES_PER_SECOND) * 1000 * jitter);
+    // An image already here (pull policy Always) only has its manifest checked.
+    const cached = sameInflight || this.images.has(ref.full);
+    const pullMs = cached ? 300 + this.random.int(500) : Math.round(200 + (def.sizeBytes / PULL_BYTES_PER_SECOND) * 1000 * jitter);
     const end = start + pullMs;
     this.pullFreeAt = end;
     this.inflight.set(ref.full, end);
