@@ -13,7 +13,17 @@ export type FieldError = {
   detail?: string;
   /** For NotSupported: the values that are. */
   supported?: string[];
+  /**
+   * The field as the API server names it when that differs from `path` (which stays exact, for the
+   * line): a map key is printed `requests[cpu]`, a label error names the map (`metadata.labels`).
+   */
+  field?: string;
 };
+
+/** A value printed as Go's %#v prints it (`v1.LabelSelector{…}`), passed through unchanged. */
+export class GoValue {
+  constructor(readonly text: string) {}
+}
 
 /** `spec.template.spec.containers[0].image` */
 export function formatPath(path: FieldPath): string {
@@ -28,6 +38,7 @@ export function formatPath(path: FieldPath): string {
 
 /** Go's %#v-ish rendering of a value, as field errors show it. */
 export function formatValue(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object' && !Array.isArray(v)) {
@@ -42,7 +53,7 @@ export function formatValue(v: unknown): string {
 }
 
 export function formatFieldError(e: FieldError): string {
-  const p = formatPath(e.path);
+  const p = e.field ?? formatPath(e.path);
   switch (e.type) {
     case 'Required':
       return `${p}: Required value${e.detail ? `: ${e.detail}` : ''}`;
@@ -74,3 +85,7 @@ export const invalid = (path: FieldPath, value: unknown, detail?: string): Field
 export const notSupported = (path: FieldPath, value: unknown, supported: string[]): FieldError => ({ path, type: 'NotSupported', value, supported });
 export const forbidden = (path: FieldPath, detail: string): FieldError => ({ path, type: 'Forbidden', detail });
 export const duplicate = (path: FieldPath, value: unknown): FieldError => ({ path, type: 'Duplicate', value });
+export const notFound = (path: FieldPath, value: unknown): FieldError => ({ path, type: 'NotFound', value });
+export const tooLong = (path: FieldPath, detail: string): FieldError => ({ path, type: 'TooLong', detail });
+/** The same error, printed under another field name (see FieldError.field). */
+export const named = (e: FieldError, field: string): FieldError => ({ ...e, field });

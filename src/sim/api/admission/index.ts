@@ -1,4 +1,29 @@
-/** The admission plugins the API server runs, per kind. */
+/** The admission plugins the API server runs, per kind, in order: object metadata first, quantities last. */
 import type { AdmissionChain } from './registry';
+import { metadataPlugin } from './metadata';
+import { podPlugin } from './pod';
+import { defaultTolerationSecondsPlugin } from './default-tolerations';
+import { workloadPlugins } from './workloads';
+import { servicePlugin } from './service';
+import { corePlugins } from './core';
+import { networkingPlugins } from './networking';
+import { autoscalingPlugins } from './autoscaling';
+import { limitRangePlugins } from './limit-range';
+import { quantitiesPlugin } from './quantities';
+import { initialPodStatus } from './defaults-pod';
 
-export function registerAdmission(_chain: AdmissionChain): void {}
+export function registerAdmission(chain: AdmissionChain): void {
+  chain.register(
+    metadataPlugin,
+    ...autoscalingPlugins, // converts autoscaling/v1 first, so later plugins see the stored version
+    podPlugin,
+    defaultTolerationSecondsPlugin,
+    ...workloadPlugins,
+    servicePlugin,
+    ...corePlugins,
+    ...networkingPlugins,
+    ...limitRangePlugins,
+    quantitiesPlugin,
+    { name: 'PodStatus', kinds: ['Pod'], default: (pod, old) => (old ? undefined : initialPodStatus(pod)) },
+  );
+}

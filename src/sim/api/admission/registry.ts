@@ -14,6 +14,11 @@ export type AdmissionPlugin = {
   default?(obj: KObject, old: KObject | undefined, ctx: EngineContext): void;
   /** Field errors for the object as it would be stored. */
   validate?(obj: KObject, old: KObject | undefined, ctx: EngineContext): FieldError[];
+  /**
+   * Validating admission (LimitRanger, ResourceQuota): runs only once the object is valid, and refuses
+   * by throwing an ApiError (`Forbidden`), as those plugins answer after field validation.
+   */
+  admit?(obj: KObject, old: KObject | undefined, ctx: EngineContext): void;
 };
 
 export class AdmissionChain {
@@ -33,7 +38,9 @@ export class AdmissionChain {
 
   validate(obj: KObject, old: KObject | undefined, ctx: EngineContext): FieldError[] {
     const errors: FieldError[] = [];
-    for (const p of this.forKind(obj.kind)) if (p.validate) errors.push(...p.validate(obj, old, ctx));
+    const plugins = this.forKind(obj.kind);
+    for (const p of plugins) if (p.validate) errors.push(...p.validate(obj, old, ctx));
+    if (!errors.length) for (const p of plugins) p.admit?.(obj, old, ctx);
     return errors;
   }
 }

@@ -13,7 +13,7 @@
  * The schema is generated from kubernetes-types by scripts/generate-schema.ts (schema.json).
  */
 import { isPlainObject } from '../json';
-import { parseQuantity } from '../quantity';
+import { canonicalQuantity, parseQuantity } from '../quantity';
 import type { FieldPath } from '../yaml';
 import schemaData from './schema.json';
 
@@ -196,4 +196,56 @@ export function decodeErrors(obj: Record<string, unknown>): DecodeError[] {
 /** Whether the engine has a schema for `apiVersion` `kind`. */
 export function hasSchema(apiVersion: string, kind: string): boolean {
   return KINDS.has(`${apiVersion} ${kind}`);
+}
+
+// ---- quantities in canonical form ----
+
+const hasQuantityMemo = new Map<string, boolean>();
+
+/** Whether a schema node can hold a quantity somewhere below it (memoised per definition). */
+function holdsQuantity(node: Schema): boolean {
+  if (node.$ref) {
+    const name = node.$ref.slice(REF_PREFIX.length);
+    const memo = hasQuantityMemo.get(name);
+    if (memo !== undefined) return memo;
+    hasQuantityMemo.set(name, false); // cycles (JSONSchemaProps-style) count as none
+    const found = holdsQuantity(DEFINITIONS[name] ?? {});
+    hasQuantityMemo.set(name, found);
+    return found;
+  }
+  if (node['x-kubernetes-quantity']) return true;
+  if (node.properties && Object.values(node.properties).some(holdsQuantity)) return true;
+  if (node.items && holdsQuantity(node.items)) return true;
+  if (node.additionalProperties && typeof node.additionalProperties === 'object' && holdsQuantity(node.additionalProperties)) return true;
+  return false;
+}
+
+function canonicalize(value: unknown, node: Schema, set: (v: string) => void): void {
+  if (value === null || value === undefined || !holdsQuantity(node)) return;
+  const { schema } = deref(node);
+  if (schema['x-kubernetes-quantity']) {
+    const c = canonicalQuantity(value);
+    if (c !== undefined && c !== value) set(c);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((v, i) => canonicalize(v, schema.items!, (c) => (value[i] = c)));
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const extra = schema.additionalProperties;
+  for (const [k, v] of Object.entries(value)) {
+    const prop = schema.properties?.[k] ?? (extra && typeof extra === 'object' ? extra : undefined);
+    if (prop) canonicalize(v, prop, (c) => (value[k] = c));
+  }
+}
+
+/**
+ * Rewrite every quantity of an object (a private copy) in canonical form, as the API server stores
+ * them: `0.1` cpu → `100m`, `1.5Gi` → `1536Mi`, `1000000` → `1M`.
+ */
+export function canonicalizeQuantities(obj: Record<string, unknown>): void {
+  const def = KINDS.get(`${obj.apiVersion} ${obj.kind}`);
+  if (!def) return;
+  canonicalize(obj, { $ref: REF_PREFIX + def }, () => undefined);
 }
