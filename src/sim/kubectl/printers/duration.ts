@@ -7,7 +7,8 @@ import { EPOCH_MS } from '../../clock';
 
 /** kubectl's duration.HumanDuration of `ms` milliseconds. */
 export function formatAge(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Go's int(d.Seconds()) truncates toward zero.
+  const seconds = Math.trunc(ms / 1000);
   // Up to two seconds in the future is "now" (clock skew tolerance in HumanDuration).
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
