@@ -9,11 +9,14 @@
  * scheduler can answer "why" for thousands of pods without holding thousands of object trees.
  */
 import type { Random } from '../random';
-import { isFailure, type CycleState, type Failure, type FilterPlugin, type PodInfo, type PreFilterPlugin, type ScorePlugin } from './types';
+import { isFailure, isSkip, type CycleState, type Failure, type FilterPlugin, type PodInfo, type PreFilterPlugin, type ScorePlugin } from './types';
 import type { NodeInfo } from './node-info';
 import { unresolvable } from './types';
 
 export type WeightedScorePlugin = { plugin: ScorePlugin; weight: number };
+
+/** CycleState key: indices of the filters to run (those whose PreFilter did not skip). */
+const ACTIVE_FILTERS = 'framework/activeFilters';
 
 /** failAt codes besides a filter index. */
 export const PASSED = -1;
@@ -71,11 +74,15 @@ export class Framework {
     private readonly random: Random,
   ) {
     this.filterNames = filters.map((f) => f.name);
+    this.allFilters = filters.map((_, i) => i);
   }
+
+  private readonly allFilters: number[];
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): { index: number; failure: Failure } | undefined {
-    for (let i = 0; i < this.filters.length; i++) {
+    const active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters;
+    for (const i of active) {
       const f = this.filters[i].filter(state, pod, node);
       if (f) return { index: i, failure: f };
     }
@@ -89,103 +96,119 @@ export class Framework {
     // PreFilter: prepare state; a plugin may narrow the node set or reject the pod outright.
     let allowed: Set<string> | undefined;
     const narrowedBy: string[] = [];
+    const skipped = new Set<string>();
     for (const p of this.preFilters) {
       const r = p.preFilter(state, pod, allNodes);
       if (isFailure(r)) return this.preFilterFailure(pod, allNodes, r, p.name, state, now);
+      if (isSkip(r)) {
+        skipped.add(p.name);
+        continue;
+      }
       if (r?.nodeNames) {
         narrowedBy.push(p.name);
         allowed = allowed ? new Set([...allowed].filter((x) => r.nodeNames!.has(x))) : r.nodeNames;
       }
     }
 
+    if (skipped.size) state.set(ACTIVE_FILTERS, this.allFilters.filter((i) => !skipped.has(this.filterNames[i])));
+
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);
-    const evaluated: NodeInfo[] = [];
-    const failAt: number[] = [];
+    const failAtAll = new Int16Array(n);
+    const evaluated: string[] = [];
     const reasons: (string | undefined)[] = [];
     const statuses = new Map<string, Failure>();
     const feasible: NodeInfo[] = [];
+    const feasibleAt: number[] = []; // index in `evaluated` of each feasible node
     const excluded = allowed ? unresolvable(`node(s) didn't satisfy plugin(s) [${narrowedBy.join(' ')}]`) : undefined;
     const start = n ? this.nextStartNodeIndex % n : 0;
-    let processed = 0;
+    let m = 0;
     for (let k = 0; k < n && feasible.length < toFind; k++) {
       const node = allNodes[(start + k) % n];
-      processed++;
-      evaluated.push(node);
+      evaluated.push(node.name);
       if (allowed && !allowed.has(node.name)) {
-        failAt.push(PREFILTER_EXCLUDED);
-        reasons.push(excluded!.reasons[0]);
+        failAtAll[m] = PREFILTER_EXCLUDED;
+        reasons[m] = excluded!.reasons[0];
         statuses.set(node.name, excluded!);
-        continue;
-      }
-      const verdict = this.runFilters(state, pod, node);
-      if (verdict) {
-        failAt.push(verdict.index);
-        reasons.push(verdict.failure.reasons.join(', '));
-        statuses.set(node.name, verdict.failure);
       } else {
-        failAt.push(PASSED);
-        reasons.push(undefined);
-        feasible.push(node);
+        const verdict = this.runFilters(state, pod, node);
+        if (verdict) {
+          failAtAll[m] = verdict.index;
+          reasons[m] = verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', ');
+          statuses.set(node.name, verdict.failure);
+        } else {
+          failAtAll[m] = PASSED;
+          feasible.push(node);
+          feasibleAt.push(m);
+        }
       }
+      m++;
     }
-    if (!allowed && n) this.nextStartNodeIndex = (start + processed) % n;
+    if (!allowed && n) this.nextStartNodeIndex = (start + m) % n;
+    reasons.length = m;
 
-    // Score the feasible nodes.
+    // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
+    const f = feasible.length;
     const scorePlugins: string[] = [];
-    const columns: number[][] = [];
-    const totals = new Array<number>(feasible.length).fill(0);
-    if (feasible.length) {
+    const columns: Uint8Array[] = [];
+    const totals = new Int32Array(m);
+    if (f) {
+      const scores = new Array<number>(f);
       for (const { plugin, weight } of this.scorers) {
         if (plugin.preScore && !plugin.preScore(state, pod, feasible)) continue;
-        const scores = feasible.map((node) => plugin.score(state, pod, node));
+        for (let i = 0; i < f; i++) scores[i] = plugin.score(state, pod, feasible[i]);
         plugin.normalize?.(state, pod, scores, feasible);
-        for (let i = 0; i < scores.length; i++) {
-          scores[i] = Math.max(0, Math.min(100, scores[i] | 0));
-          totals[i] += weight * scores[i];
+        const col = new Uint8Array(m);
+        for (let i = 0; i < f; i++) {
+          const v = scores[i] > 100 ? 100 : scores[i] > 0 ? scores[i] | 0 : 0;
+          col[feasibleAt[i]] = v;
+          totals[feasibleAt[i]] += weight * v;
         }
         scorePlugins.push(plugin.name);
-        columns.push(scores);
+        columns.push(col);
       }
     }
 
     let chosen: NodeInfo | undefined;
-    if (feasible.length) {
+    if (f) {
       let best = -Infinity;
-      const ties: number[] = [];
-      for (let i = 0; i < feasible.length; i++) {
-        if (totals[i] > best) {
-          best = totals[i];
-          ties.length = 0;
-          ties.push(i);
-        } else if (totals[i] === best) ties.push(i);
+      let ties = 0;
+      let pick = 0;
+      for (let i = 0; i < f; i++) {
+        const t = totals[feasibleAt[i]];
+        if (t > best) {
+          best = t;
+          ties = 1;
+          pick = i;
+        } else if (t === best) ties++;
       }
-      chosen = feasible[ties.length > 1 ? ties[this.random.int(ties.length)] : ties[0]];
+      if (ties > 1) {
+        // Ties are broken at random among the best, as selectHost does.
+        let nth = this.random.int(ties);
+        for (let i = 0; i < f; i++) {
+          if (totals[feasibleAt[i]] !== best) continue;
+          if (nth-- === 0) {
+            pick = i;
+            break;
+          }
+        }
+      }
+      chosen = feasible[pick];
     }
 
-    // Compact record: scores indexed by evaluated node.
-    const m = evaluated.length;
-    const scoreArr = new Uint8Array(scorePlugins.length * m);
-    const totalArr = new Int32Array(m);
-    const feasibleIndex = new Map<NodeInfo, number>();
-    feasible.forEach((node, i) => feasibleIndex.set(node, i));
-    for (let i = 0; i < m; i++) {
-      const fi = feasibleIndex.get(evaluated[i]);
-      if (fi === undefined) continue;
-      totalArr[i] = totals[fi];
-      for (let p = 0; p < columns.length; p++) scoreArr[p * m + i] = columns[p][fi];
-    }
+    const scoreArr = new Uint8Array(columns.length * m);
+    for (let p = 0; p < columns.length; p++) scoreArr.set(columns[p], p * m);
     const attempt: Attempt = {
       at: now,
       result: chosen ? { node: chosen.name } : { message: '' },
-      nodes: evaluated.map((x) => x.name),
-      failAt: Int16Array.from(failAt),
+      nodes: evaluated,
+      failAt: failAtAll.slice(0, m),
       reasons,
       filterNames: this.filterNames,
       excludedBy: narrowedBy.length ? narrowedBy.join(' ') : undefined,
       scorePlugins,
       scores: scoreArr,
-      totals: totalArr,
+      totals,
     };
     return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
   }

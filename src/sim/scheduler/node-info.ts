@@ -234,8 +234,17 @@ export class SchedulerCache {
       return;
     }
     if (wasNode && prev) this.detach(prev, wasNode);
-    if (nowNode && pod) this.attach(buildPodInfo(pod), nowNode);
+    if (nowNode && pod) {
+      // The scheduler hands over the info it just computed for the pod it binds.
+      const hint = this.assumed;
+      this.assumed = undefined;
+      const info = hint && hint.uid === uid && sameForScheduling(hint.pod, pod, true) ? { ...hint, pod } : buildPodInfo(pod);
+      this.attach(info, nowNode);
+    }
   }
+
+  /** The PodInfo of the pod about to be bound (saves recomputing it when the binding is seen). */
+  assumed: PodInfo | undefined;
 
   private attach(p: PodInfo, node: string): void {
     this.podNode.set(p.uid, node);
@@ -299,9 +308,11 @@ export class SchedulerCache {
 }
 
 /** Whether two versions of a pod are the same as far as placement goes (labels, spec, terminating). */
-function sameForScheduling(a: KObject, b: KObject): boolean {
+function sameForScheduling(a: KObject, b: KObject, ignoreNodeName = false): boolean {
   if (a.spec === b.spec && a.metadata.labels === b.metadata.labels) return true;
-  return shallowEqualMap(a.metadata.labels, b.metadata.labels) && jsonEqual(a.spec, b.spec);
+  if (!shallowEqualMap(a.metadata.labels, b.metadata.labels)) return false;
+  if (ignoreNodeName) return a.spec?.containers === b.spec?.containers || (jsonEqual(a.spec?.containers, b.spec?.containers) && jsonEqual(a.spec?.initContainers, b.spec?.initContainers) && jsonEqual(a.spec?.overhead, b.spec?.overhead) && jsonEqual(a.spec?.affinity, b.spec?.affinity));
+  return jsonEqual(a.spec, b.spec);
 }
 
 function shallowEqualMap(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {

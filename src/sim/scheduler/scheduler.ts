@@ -64,13 +64,14 @@ export class Scheduler {
     const nsLabels = (ns: string) => ctx.store.get('Namespace', undefined, ns)?.metadata.labels;
     const taints = new TaintToleration();
     const affinity = new NodeAffinity();
+    const ports = new NodePorts();
     const fit = new NodeResourcesFit();
     const spread = new PodTopologySpread(this.cache, ctx.store);
     const interPod = new InterPodAffinity(this.cache, nsLabels);
     // The default profile's order and weights (kube-scheduler v1.30 default plugins).
     this.framework = new Framework(
-      [affinity, spread, interPod],
-      [new NodeUnschedulable(), new NodeName(), taints, affinity, new NodePorts(), fit, spread, interPod],
+      [affinity, ports, spread, interPod],
+      [new NodeUnschedulable(), new NodeName(), taints, affinity, ports, fit, spread, interPod],
       [
         { plugin: taints, weight: 3 },
         { plugin: affinity, weight: 2 },
@@ -172,7 +173,9 @@ export class Scheduler {
     const { attempt } = result;
     if (result.node) {
       this.records.add(q.key, attempt);
+      this.cache.assumed = info;
       this.bind(pod, result.node);
+      this.cache.assumed = undefined;
       this.queue.delete(q.key);
       this.records.settle(q.key);
       return;

@@ -103,7 +103,12 @@ export interface NodeInfoView {
   readonly images: ReadonlyMap<string, number>; // image name → size in bytes
 }
 
-export type PreFilterResult = { nodeNames?: Set<string> } | Failure | undefined;
+/**
+ * What PreFilter answers: nothing (go on), a narrowed node set, a rejection of the pod, or `skip`
+ * (this plugin has nothing to check for this pod, so its Filter is not run: kube-scheduler's Skip).
+ */
+export type PreFilterResult = { nodeNames?: Set<string> } | { skip: true } | Failure | undefined;
+export const SKIP = { skip: true } as const;
 
 export interface Plugin {
   readonly name: string;
@@ -129,4 +134,8 @@ export const MAX_NODE_SCORE = 100;
 
 export function isFailure(r: PreFilterResult): r is Failure {
   return !!r && 'code' in r;
+}
+
+export function isSkip(r: PreFilterResult): r is { skip: true } {
+  return !!r && 'skip' in r;
 }

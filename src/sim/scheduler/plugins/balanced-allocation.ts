@@ -13,12 +13,12 @@ export class NodeResourcesBalancedAllocation implements ScorePlugin {
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {
-    const fractions: number[] = [];
     const a = node.allocatable;
-    if (a.milliCPU > 0) fractions.push(Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU));
-    if (a.memory > 0) fractions.push(Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory));
-    let std = 0;
-    if (fractions.length === 2) std = Math.abs(fractions[0] - fractions[1]) / 2;
+    // With one resource (the other has no allocatable) the deviation is 0.
+    if (!(a.milliCPU > 0 && a.memory > 0)) return 100;
+    const cpu = Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU);
+    const mem = Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory);
+    const std = Math.abs(cpu - mem) / 2;
     return Math.trunc((1 - std) * 100);
   }
 }

@@ -18,7 +18,7 @@ export class ImageLocality implements ScorePlugin {
   ) {}
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {
-    if (!node.images.size) return 0;
+    if (!node.images.size || !pod.images.length) return 0;
     const total = this.totalNodes() || 1;
     let sum = 0;
     for (const image of pod.images) {

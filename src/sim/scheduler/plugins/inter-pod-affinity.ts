@@ -20,6 +20,7 @@ import {
   type PodInfo,
   type PreFilterPlugin,
   type ScorePlugin,
+  SKIP,
 } from '../types';
 
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -81,6 +82,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlu
         existingAnti.set(k, (existingAnti.get(k) ?? 0) + 1);
       }
     }
+    if (!existingAnti.size && !pod.requiredAffinity.length && !pod.requiredAntiAffinity.length) return SKIP;
     const affinity = pod.requiredAffinity.map((t) => this.domainCounts(t));
     const s: FilterState = {
       existingAnti,
@@ -89,7 +91,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlu
       affinityAnywhere: affinity.some((m) => m.size > 0),
       selfMatchesAffinity: pod.requiredAffinity.every((t) => this.termSelects(t, pod)),
     };
-    if (!existingAnti.size && !pod.requiredAffinity.length && !pod.requiredAntiAffinity.length) return undefined;
     state.set(this.name, s);
     return undefined;
   }

@@ -15,6 +15,7 @@ import {
   type PreFilterPlugin,
   type PreFilterResult,
   type ScorePlugin,
+  SKIP,
 } from '../types';
 
 export const ERR_REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
@@ -44,6 +45,8 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin 
 
   preFilter(_state: CycleState, pod: PodInfo): PreFilterResult {
     const terms = requiredTerms(pod);
+    const sel = pod.pod.spec?.nodeSelector;
+    if (!terms?.length && !(sel && Object.keys(sel).length)) return SKIP;
     if (!terms?.length) return undefined;
     const names = new Set<string>();
     for (const t of terms) {

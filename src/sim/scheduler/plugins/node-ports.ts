@@ -2,14 +2,18 @@
  * NodePorts: two pods on one node cannot take the same hostPort and protocol. A wildcard host IP
  * (0.0.0.0, the default) conflicts with every IP; a specific IP conflicts with itself and the wildcard.
  */
-import { unschedulable, type FilterPlugin, type NodeInfoView, type PodInfo } from '../types';
+import { SKIP, unschedulable, type FilterPlugin, type NodeInfoView, type PodInfo, type PreFilterPlugin } from '../types';
 
 export const ERR_REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
 const FAILURE = unschedulable(ERR_REASON_PORTS);
 const WILDCARD = '0.0.0.0';
 
-export class NodePorts implements FilterPlugin {
+export class NodePorts implements PreFilterPlugin, FilterPlugin {
   readonly name = 'NodePorts';
+
+  preFilter(_state: unknown, pod: PodInfo) {
+    return pod.hostPorts.length ? undefined : SKIP;
+  }
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     if (!pod.hostPorts.length || !node.usedPorts.size) return undefined;

@@ -10,7 +10,8 @@ import { unschedulable, type Failure, type FilterPlugin, type NodeInfoView, type
 const TOO_MANY_PODS = 'Too many pods';
 
 /** The reasons a pod does not fit a node's free resources; empty when it fits. */
-export function insufficientResources(pod: PodInfo, node: NodeInfoView): string[] {
+export function insufficientResources(pod: PodInfo, node: NodeInfoView): string[] | undefined {
+  if (fits(pod, node)) return undefined;
   const out: string[] = [];
   if (node.podCount + 1 > node.allowedPods) out.push(TOO_MANY_PODS);
   const r = pod.requests;
@@ -26,6 +27,21 @@ export function insufficientResources(pod: PodInfo, node: NodeInfoView): string[
   return out;
 }
 
+/** The allocation-free check of the hot path (most nodes fit most pods). */
+function fits(pod: PodInfo, node: NodeInfoView): boolean {
+  if (node.podCount + 1 > node.allowedPods) return false;
+  const r = pod.requests;
+  const a = node.allocatable;
+  const u = node.requested;
+  if (r.milliCPU > 0 && r.milliCPU > a.milliCPU - u.milliCPU) return false;
+  if (r.memory > 0 && r.memory > a.memory - u.memory) return false;
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - u.ephemeralStorage) return false;
+  if (r.scalar.size) {
+    for (const [name, q] of r.scalar) if (q > 0 && q > (a.scalar.get(name) ?? 0) - (u.scalar.get(name) ?? 0)) return false;
+  }
+  return true;
+}
+
 /** (capacity − requested) × 100 / capacity, 0 when over capacity (leastRequestedScore). */
 function leastRequested(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -38,7 +54,7 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     const reasons = insufficientResources(pod, node);
-    if (!reasons.length) return undefined;
+    if (!reasons?.length) return undefined;
     const key = reasons.join('\u0000');
     let f = this.cache.get(key);
     if (!f) this.cache.set(key, (f = unschedulable(...reasons)));

@@ -22,6 +22,7 @@ import {
   type PreFilterPlugin,
   type ScorePlugin,
   type TopologySpreadConstraint,
+  SKIP,
 } from '../types';
 
 export const ERR_REASON_CONSTRAINTS = "node(s) didn't match pod topology spread constraints";
@@ -89,7 +90,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
 
   preFilter(state: CycleState, pod: PodInfo) {
     const constraints = this.explicit(pod).filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
-    if (!constraints.length) return undefined;
+    if (!constraints.length) return SKIP;
     const nodes = this.cache.nodeList();
     const counts: Map<string, number>[] = [];
     const min: number[] = [];
