@@ -345,6 +345,11 @@ export class Kubelet {
     return this.fallbackPool.allocate();
   }
 
+  releaseIP(ip: string): void {
+    if (this.ctx.netHooks) this.ctx.netHooks.releasePodIP(ip);
+    else this.fallbackPool?.release(ip);
+  }
+
   netexec(namespace: string, pod: string, argv: string[]): ExecResult | undefined {
     const net = this.ctx.services.get('netexec') as NetExec | undefined;
     return net ? net(namespace, pod, argv) : undefined;

@@ -251,7 +251,7 @@ export class PodWorker {
   private stopSandbox(): void {
     if (!this.sandboxReady) return;
     this.sandboxReady = false;
-    if (this.ip) this.ctx.netHooks?.releasePodIP(this.ip);
+    if (this.ip) this.kubelet.releaseIP(this.ip);
     this.dirty();
   }
 
@@ -846,7 +846,7 @@ export class PodWorker {
       this.cancel(c.probeTimers);
       c.proc = undefined;
     }
-    if (this.ip && this.sandboxReady) this.ctx.netHooks?.releasePodIP(this.ip);
+    if (this.ip && this.sandboxReady) this.kubelet.releaseIP(this.ip);
     this.sandboxReady = false;
     this.kubelet.forget(this);
   }
