@@ -57,6 +57,7 @@ describe('rolling update bounds (property)', () => {
           expect(complete()).toBe(true);
           const pods = e.ctx.store.list('Pod', 'default').filter(isPodActive);
           expect(pods.map((x) => x.spec.containers[0].image)).toEqual(Array(p.replicas).fill('nginx:1.26'));
+          expect(e.ctx.services.get('lastControllerError')).toBeUndefined();
         },
       ),
       { numRuns: 60, seed: 20250101 },
@@ -90,6 +91,7 @@ describe('ReplicaSet convergence (property)', () => {
           const status = e.get('ReplicaSet', 'web')!.status;
           expect(status.replicas).toBe(replicas);
           expect(status.readyReplicas ?? 0).toBe(replicas);
+          expect(e.ctx.services.get('lastControllerError')).toBeUndefined();
         },
       ),
       { numRuns: 80, seed: 7 },
