@@ -129,7 +129,7 @@ export class Tracer {
         }
         return { outcome: 'unreachable', reason: `Service ${ns}/${m[2]} is type ${svc.spec?.type ?? 'ClusterIP'}: its cluster IP is reachable only from inside the cluster.`, hops: [] };
       }
-      return this.toName(src, `${m[2]}.${ns}.svc.${this.ctx.network.clusterDomain}`, port, protocol, this.httpFor(port, protocol, m[2]), false);
+      return this.toName(src, `${m[2]}.${ns}.svc.${this.ctx.network.clusterDomain}.`, port, protocol, this.httpFor(port, protocol, m[2]), false);
     }
     if (/^\d{1,3}(\.\d{1,3}){3}$/.test(to)) {
       const port = req.port ?? 80;
