@@ -121,15 +121,18 @@ export class DaemonSetController extends Controller {
           if (available(fresh)) toDelete.push(old);
           else oldOnNode.set(nodeName, old);
         } else for (const extra of running.slice(1)) toDelete.push(extra);
+        // Status reads the oldest pod of the node, as updateDaemonSetStatus does, so a node keeps
+        // counting as available while a surge pod starts beside its old one.
+        const oldest = running.reduce((a, b) => (b.metadata.creationTimestamp < a.metadata.creationTimestamp ? b : a));
         status.current++;
-        if (isReady(keep)?.status === 'True') status.ready++;
-        if (available(keep)) status.available++;
-        else if (isReady(keep)?.status === 'True') {
-          const c = isReady(keep)!;
+        if (isReady(oldest)?.status === 'True') status.ready++;
+        if (available(oldest)) status.available++;
+        else if (isReady(oldest)?.status === 'True') {
+          const c = isReady(oldest)!;
           requeue(this.ctx.clock.parseIso(c.lastTransitionTime) + minReady - now);
         }
-        if (keep.metadata.labels?.[HASH_LABEL] === hash) status.updated++;
-        else if (!surging) oldOnNode.set(nodeName, keep);
+        if (oldest.metadata.labels?.[HASH_LABEL] === hash) status.updated++;
+        if (keep.metadata.labels?.[HASH_LABEL] !== hash && !surging) oldOnNode.set(nodeName, keep);
       } else {
         const live = pods.filter((p) => !p.metadata.deletionTimestamp);
         if (live.length) status.misscheduled++;
