@@ -125,8 +125,8 @@ describe('restarts', () => {
   it('backs off a crashing container 10, 20, 40, 80, 160, 300, 300 s (CrashLoopBackOff)', () => {
     const h = harness();
     h.create(podObject('crash', 'web:crash'));
-    const starts: number[] = [];
-    const ends: number[] = [];
+    const starts: string[] = [];
+    const ends: string[] = [];
     let last = '';
     h.ctx.store.watch('Pod', (c) => {
       if (c.type === 'DELETED') return;

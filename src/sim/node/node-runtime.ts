@@ -132,7 +132,7 @@ export class NodeRuntime implements ContainerRuntime {
   usage(namespace: string, pod: string): PodUsage | undefined {
     const found = this.worker(namespace, pod);
     if (!found?.w) return undefined;
-    const u = found.w.usage(this.ctx.clock.now);
+    const u = found.w.usage();
     const cluster = this.ctx.services.get('cluster') as { usage?: Map<string, { cpu?: string; memory?: string }> } | undefined;
     const pinned = cluster?.usage?.get(`${namespace}/${pod}`);
     if (pinned?.cpu !== undefined && Number.isFinite(milliValue(pinned.cpu))) u.cpuMillis = milliValue(pinned.cpu);

@@ -783,7 +783,8 @@ export class PodWorker {
     return execIn(host, c.def!, argv, stdin);
   }
 
-  usage(now: number): { cpuMillis: number; memoryBytes: number } {
+  usage(): { cpuMillis: number; memoryBytes: number } {
+    const now = this.kubelet.wallMs();
     let cpuMillis = 0;
     let memoryBytes = 0;
     for (const c of this.containers) {
