@@ -11,6 +11,16 @@ import { del } from './delete';
 import { create } from './create';
 import { run } from './run';
 import { expose } from './expose';
+import { autoscale, scale } from './scale';
+import { set } from './set';
+import { rollout } from './rollout';
+import { annotate, label } from './label';
+import { cordon, drain, taint, uncordon } from './node';
+import { logs } from './logs';
+import { exec } from './exec';
+import { config } from './config';
+import { wait } from './wait';
+import { top } from './top';
 
 export const COMMANDS: CommandDef[] = [
   get,
@@ -21,22 +31,22 @@ export const COMMANDS: CommandDef[] = [
   del,
   run,
   expose,
-  notYet('scale', 'Set a new size for a deployment, replica set, or replication controller'),
-  notYet('autoscale', 'Auto-scale a deployment, replica set, stateful set, or replication controller'),
-  notYet('set', 'Set specific features on objects'),
-  notYet('rollout', 'Manage the rollout of a resource'),
-  notYet('label', 'Update the labels on a resource'),
-  notYet('annotate', 'Update the annotations on a resource'),
-  notYet('taint', 'Update the taints on one or more nodes'),
-  notYet('cordon', 'Mark node as unschedulable'),
-  notYet('uncordon', 'Mark node as schedulable'),
-  notYet('drain', 'Drain node in preparation for maintenance'),
-  notYet('logs', 'Print the logs for a container in a pod'),
-  notYet('exec', 'Execute a command in a container'),
-  notYet('top', 'Display resource (CPU/memory) usage'),
-  notYet('wait', 'Experimental: Wait for a specific condition on one or many resources'),
+  scale,
+  autoscale,
+  set,
+  rollout,
+  label,
+  annotate,
+  taint,
+  cordon,
+  uncordon,
+  drain,
+  logs,
+  exec,
+  top,
+  wait,
   notYet('explain', 'Get documentation for a resource'),
-  notYet('config', 'Modify kubeconfig files'),
+  config,
   apiResourcesCommand,
   apiVersionsCommand,
   clusterInfoCommand,

@@ -4,6 +4,7 @@
  * objects by (`deployment.apps/web`), dry-run and output flags, and a YAML printer.
  */
 import { stringify } from 'yaml';
+import { clone } from '../../api/json';
 import { parseSelector, matches, SelectorParseError } from '../../api/selectors';
 import { resolveResource, type ResourceDef } from '../../api/resources';
 import { ApiError, type KObject, type NewObject } from '../../api/types';
@@ -249,4 +250,23 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h ? `${h}h${m}m${s % 60}s` : `${m}m${s % 60}s`;
+}
+
+/**
+ * Change an object as kubectl's patch would: edit a copy, then write it through the API (admission
+ * runs; a dry run validates without writing). Returns the object as stored, or as it would be.
+ */
+export function updateObject(k: KubectlContext, obj: KObject, edit: (draft: KObject) => void, dry: DryRun = 'none'): KObject {
+  const draft = clone(obj);
+  edit(draft);
+  if (dry === 'client') return draft;
+  return k.ctx.api.update(draft, { dryRun: dry === 'server' });
+}
+
+/** Whether a resource command's words hold a `TYPE NAME` or `TYPE/NAME` and nothing else we must read. */
+export function splitUpdates(args: string[], isUpdate: (w: string) => boolean): { resources: string[]; updates: string[] } {
+  const resources: string[] = [];
+  const updates: string[] = [];
+  for (const a of args) (isUpdate(a) ? updates : resources).push(a);
+  return { resources, updates };
 }
