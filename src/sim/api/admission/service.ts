@@ -1,7 +1,7 @@
 /**
  * Service defaults (SetDefaults_Service and the registry's IP family defaults) and validation
- * (ValidateService). Allocating clusterIPs and nodePorts belongs to the networking layer; this file
- * only checks what the user wrote.
+ * (ValidateService). Allocating clusterIPs and nodePorts, and checking them (range, immutability,
+ * conflicts), belongs to the networking layer (network/service-alloc.ts).
  */
 import type { KObject } from '../types';
 import { isPlainObject } from '../json';
@@ -14,7 +14,6 @@ const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 function defaultService(svc: KObject): void {
   const s = obj(svc.spec) ? svc.spec : (svc.spec = {});
@@ -41,7 +40,7 @@ function defaultService(svc: KObject): void {
   }
 }
 
-function validateService(svc: KObject, old: KObject | undefined): FieldError[] {
+function validateService(svc: KObject): FieldError[] {
   const s = obj(svc.spec) ? svc.spec : {};
   const errs: FieldError[] = [];
   const type = s.type;
@@ -51,7 +50,6 @@ function validateService(svc: KObject, old: KObject | undefined): FieldError[] {
   if (type === 'ExternalName') {
     if (!s.externalName) errs.push(required(['spec', 'externalName']));
     else errs.push(...each(['spec', 'externalName'], s.externalName, isDNS1123Subdomain(String(s.externalName).replace(/\.$/, ''))));
-    if (s.clusterIP && s.clusterIP !== '' && !old) errs.push(forbidden(['spec', 'clusterIP'], 'may not be set for ExternalName services'));
   } else if (!ports.length && !headless) {
     errs.push(required(['spec', 'ports']));
   }
@@ -70,10 +68,8 @@ function validateService(svc: KObject, old: KObject | undefined): FieldError[] {
     if (p.protocol && !PROTOCOLS.includes(p.protocol)) errs.push(notSupported([...pp, 'protocol'], p.protocol, PROTOCOLS));
     if (p.targetPort !== undefined) errs.push(...validatePortNumOrName([...pp, 'targetPort'], p.targetPort));
     if (p.nodePort !== undefined && p.nodePort !== 0) {
+      // The range and uniqueness of node ports are the allocator's (network/service-alloc.ts).
       if (type === 'ClusterIP' || type === 'ExternalName') errs.push(forbidden([...pp, 'nodePort'], `may not be used when \`type\` is '${type}'`));
-      else if (p.nodePort < NODE_PORT_RANGE.min || p.nodePort > NODE_PORT_RANGE.max) {
-        errs.push(invalid([...pp, 'nodePort'], p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`));
-      }
     }
   });
   // The same port and protocol twice would be one rule.
@@ -92,13 +88,6 @@ function validateService(svc: KObject, old: KObject | undefined): FieldError[] {
     errs.push(invalid(['spec', 'externalTrafficPolicy'], s.externalTrafficPolicy, 'may only be set when `type` is \'NodePort\' or \'LoadBalancer\''));
   }
   if (obj(s.selector)) errs.push(...validateLabels(s.selector, ['spec', 'selector']));
-  if (old) {
-    const o = old.spec ?? {};
-    // Once allocated, a ClusterIP service keeps its IP (unless its type changes to ExternalName).
-    if (o.clusterIP && s.clusterIP !== undefined && s.clusterIP !== o.clusterIP && type !== 'ExternalName' && o.type !== 'ExternalName') {
-      errs.push(invalid(['spec', 'clusterIPs', 0], s.clusterIP, 'may not change once set'));
-    }
-  }
   return errs;
 }
 
@@ -106,5 +95,5 @@ export const servicePlugin: AdmissionPlugin = {
   name: 'Service',
   kinds: ['Service'],
   default: (svc) => defaultService(svc),
-  validate: (svc, old) => validateService(svc, old),
+  validate: (svc) => validateService(svc),
 };
