@@ -80,9 +80,9 @@ export class Framework {
   private readonly allFilters: number[];
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
-  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): { index: number; failure: Failure } | undefined {
-    const active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters;
-    for (const i of active) {
+  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters): { index: number; failure: Failure } | undefined {
+    for (let k = 0; k < active.length; k++) {
+      const i = active[k];
       const f = this.filters[i].filter(state, pod, node);
       if (f) return { index: i, failure: f };
     }
@@ -110,7 +110,8 @@ export class Framework {
       }
     }
 
-    if (skipped.size) state.set(ACTIVE_FILTERS, this.allFilters.filter((i) => !skipped.has(this.filterNames[i])));
+    const active = skipped.size ? this.allFilters.filter((i) => !skipped.has(this.filterNames[i])) : this.allFilters;
+    state.set(ACTIVE_FILTERS, active);
 
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);
@@ -131,7 +132,7 @@ export class Framework {
         reasons[m] = excluded!.reasons[0];
         statuses.set(node.name, excluded!);
       } else {
-        const verdict = this.runFilters(state, pod, node);
+        const verdict = this.runFilters(state, pod, node, active);
         if (verdict) {
           failAtAll[m] = verdict.index;
           reasons[m] = verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', ');
@@ -156,7 +157,7 @@ export class Framework {
       const scores = new Array<number>(f);
       for (const { plugin, weight } of this.scorers) {
         if (plugin.preScore && !plugin.preScore(state, pod, feasible)) continue;
-        for (let i = 0; i < f; i++) scores[i] = plugin.score(state, pod, feasible[i]);
+        plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
         const col = new Uint8Array(m);
         for (let i = 0; i < f; i++) {

@@ -126,6 +126,11 @@ export interface ScorePlugin extends Plugin {
   /** false = skip this plugin for this pod (kube-scheduler's Skip status from PreScore). */
   preScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[]): boolean;
   score(state: CycleState, pod: PodInfo, node: NodeInfoView): number;
+  /**
+   * Score every node into `out`. Each plugin has its own copy of this loop so that the call to
+   * its `score` stays monomorphic (and inlined): scoring is the hot path of a big cluster.
+   */
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void;
   /** Rescale raw scores in place to 0–100. Without it, scores must already be 0–100. */
   normalize?(state: CycleState, pod: PodInfo, scores: number[], nodes: readonly NodeInfoView[]): void;
 }

@@ -3,13 +3,17 @@
  * fractions after placing the pod: score = (1 − standard deviation of the fractions) × 100.
  * Pods that request neither are skipped, as kube-scheduler skips best-effort pods here.
  */
-import type { NodeInfoView, PodInfo, ScorePlugin } from '../types';
+import type { CycleState, NodeInfoView, PodInfo, ScorePlugin } from '../types';
 
 export class NodeResourcesBalancedAllocation implements ScorePlugin {
   readonly name = 'NodeResourcesBalancedAllocation';
 
   preScore(_state: unknown, pod: PodInfo): boolean {
     return pod.requests.milliCPU > 0 || pod.requests.memory > 0;
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {

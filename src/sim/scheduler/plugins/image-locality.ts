@@ -3,7 +3,7 @@
  * how widely the image is spread (an image on every node says little). The sum is clamped between
  * 23 MB and 1000 MB per container and scaled to 0–100.
  */
-import type { NodeInfoView, PodInfo, ScorePlugin } from '../types';
+import type { CycleState, NodeInfoView, PodInfo, ScorePlugin } from '../types';
 
 const MB = 1024 * 1024;
 const MIN_THRESHOLD = 23 * MB;
@@ -16,6 +16,10 @@ export class ImageLocality implements ScorePlugin {
     private readonly imageNodes: ReadonlyMap<string, number>,
     private readonly totalNodes: () => number,
   ) {}
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {
     if (!node.images.size || !pod.images.length) return 0;

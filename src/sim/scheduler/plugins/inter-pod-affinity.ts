@@ -143,6 +143,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlu
     return true;
   }
 
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  }
+
   score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
     const scores = state.get(`${this.name}/score`) as PairCounts | undefined;
     if (!scores?.size) return 0;

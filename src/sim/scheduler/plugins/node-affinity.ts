@@ -65,6 +65,10 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin 
     return preferredTerms(pod).length > 0;
   }
 
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  }
+
   score(_state: CycleState, pod: PodInfo, node: NodeInfoView): number {
     let s = 0;
     for (const t of preferredTerms(pod)) {

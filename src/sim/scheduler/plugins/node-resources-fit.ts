@@ -5,7 +5,7 @@
  * Score: LeastAllocated — the more cpu and memory left free after placing the pod, the better,
  * counting unset requests as 100m / 200Mi as kube-scheduler does.
  */
-import { unschedulable, type Failure, type FilterPlugin, type NodeInfoView, type PodInfo, type ScorePlugin } from '../types';
+import { unschedulable, type Failure, type FilterPlugin, type NodeInfoView, type PodInfo, type ScorePlugin, type CycleState } from '../types';
 
 const TOO_MANY_PODS = 'Too many pods';
 
@@ -59,6 +59,10 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     let f = this.cache.get(key);
     if (!f) this.cache.set(key, (f = unschedulable(...reasons)));
     return f;
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {

@@ -182,6 +182,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     return true;
   }
 
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  }
+
   score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
     const s = state.get(`${this.name}/score`) as ScoreState;
     if (s.ignored.has(node.name)) return 0;

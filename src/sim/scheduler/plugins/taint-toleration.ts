@@ -3,7 +3,7 @@
  * PreferNoSchedule taints only lower the score (fewer untolerated ones is better, reverse-normalised).
  */
 import { defaultNormalize, firstUntoleratedTaint, tolerationsTolerate } from '../helpers';
-import { unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo, type ScorePlugin, type Toleration } from '../types';
+import { unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo, type ScorePlugin, type Toleration, type CycleState } from '../types';
 
 /** The reason names the first untolerated taint, `{key: value}` as kube-scheduler prints it. */
 export function untoleratedTaintReason(key: string, value: string | undefined): string {
@@ -22,6 +22,10 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
     let f = this.reasons.get(key);
     if (!f) this.reasons.set(key, (f = unresolvable(untoleratedTaintReason(taint.key, taint.value))));
     return f;
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {
