@@ -100,7 +100,7 @@ describe('Endpoints controller', () => {
       ['10.244.1.31', { ready: true, serving: true, terminating: false }],
     ]);
     expect(slice.metadata.labels).toMatchObject({ 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
-    expect(slice.metadata.ownerReferences[0]).toMatchObject({ kind: 'Service', name: 'web', controller: true });
+    expect(slice.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Service', name: 'web', controller: true });
   });
 
   test('hostname + subdomain naming the headless Service is published as the endpoint hostname', () => {
@@ -121,7 +121,7 @@ describe('Endpoints controller', () => {
     expect(e.get('Endpoints', 'external-db')!.subsets[0].addresses).toEqual([{ ip: '192.0.2.10' }]);
     const slices = slicesOf(e.ctx, 'default', 'external-db');
     expect(slices).toHaveLength(1);
-    expect(slices[0].metadata.labels['endpointslice.kubernetes.io/managed-by']).toBe('endpointslicemirroring-controller.k8s.io');
+    expect(slices[0].metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe('endpointslicemirroring-controller.k8s.io');
     expect(slices[0].endpoints).toEqual([{ addresses: ['192.0.2.10'], conditions: { ready: true, serving: true, terminating: false } }]);
     // Deleting the Service removes its Endpoints and slices.
     e.ctx.api.delete('Service', 'default', 'external-db');
