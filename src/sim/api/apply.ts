@@ -11,6 +11,7 @@ import { decodeErrors } from './admission/schema';
 import type { InvalidError } from './api-server';
 import { isPlainObject } from './json';
 import { apiVersionOf, resolveResource, resourceForKind, RETIRED, serves } from './resources';
+import { ingressV1Form } from '../network/ingress-convert';
 import { ApiError, type KObject, type NewObject } from './types';
 import { parseManifests, type FieldPath, type Position } from './yaml';
 
@@ -82,7 +83,8 @@ function applyOne(ctx: EngineContext, value: unknown, opts: ApplyOptions, _at: (
     const mapping = `resource mapping not found for name: "${name}" namespace: "${metadata?.namespace ?? ''}" from "STDIN": ${noMatch}\nensure CRDs are installed first`;
     if (def) {
       const retired = RETIRED[apiVersion]?.includes(kind);
-      fail(mapping, ['apiVersion'], `${kind} is served as apiVersion: ${apiVersionOf(def)}${retired ? ` (${apiVersion} was removed from Kubernetes)` : ''}. Change apiVersion to ${apiVersionOf(def)}.`);
+      const v1 = retired && kind === 'Ingress' ? ` The v1 form:\n${ingressV1Form(value)}` : '';
+      fail(mapping, ['apiVersion'], `${kind} is served as apiVersion: ${apiVersionOf(def)}${retired ? ` (${apiVersion} was removed from Kubernetes)` : ''}. Change apiVersion to ${apiVersionOf(def)}.${v1}`);
     }
     const similar = resolveResource(kind);
     fail(mapping, ['kind'], similar ? `Did you mean kind: ${similar.kind} (apiVersion: ${apiVersionOf(similar)})?` : `Podium serves the built-in kinds only; "${kind}" is not one of them.`);

@@ -217,5 +217,9 @@ describe('Ingress (ingress-nginx add-on)', () => {
   test('the extensions/v1beta1 Ingress of the seed decks is refused with the v1 form as the hint', () => {
     const r = c.apply(`apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\nspec:\n  backend: {serviceName: a, servicePort: 80}\n`)[0];
     expect(r.error?.message).toContain('no matches for kind "Ingress" in version "extensions/v1beta1"');
+    expect((r.error as { hint?: string }).hint).toBe(
+      'Ingress is served as apiVersion: networking.k8s.io/v1 (extensions/v1beta1 was removed from Kubernetes). Change apiVersion to networking.k8s.io/v1. The v1 form:\n' +
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: old\nspec:\n  defaultBackend: {service: {name: a, port: {number: 80}}}',
+    );
   });
 });
