@@ -91,7 +91,11 @@ function setImage(words: string[], k: KubectlContext): KubectlResult {
         if (!image) die(`error: invalid image: ${u}`);
         let found = false;
         for (const list of [spec.initContainers ?? [], spec.containers ?? []]) {
-          for (const c of list) if (name === '*' || c.name === name) ((c.image = image), (found = true));
+          for (const c of list) {
+            if (name !== '*' && c.name !== name) continue;
+            c.image = image;
+            found = true;
+          }
         }
         if (!found) die(`error: unable to find container named "${name}"`);
       }
