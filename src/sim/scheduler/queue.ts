@@ -3,7 +3,8 @@
  * highest priority first, then oldest; a pod that did not fit waits in the unschedulable pool until
  * the cluster changes in a way that could help one of the plugins that rejected it (a node added or
  * changed, a pod deleted, …), then goes to backoffQ until its back-off (1 s, doubling per attempt, at
- * most 10 s) has passed. A pod nothing wakes is retried after 5 minutes anyway.
+ * most 10 s) has passed; it is tried on the first scheduling tick after that. A pod nothing wakes
+ * is retried after 5 minutes anyway.
  */
 import type { Clock, Timer } from '../clock';
 import type { KObject } from '../api/types';
