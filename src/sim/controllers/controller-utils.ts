@@ -8,7 +8,8 @@ import type { EngineContext } from '../context';
 import type { ObjectStore } from '../api/store';
 import { matches, type Selector } from '../api/selectors';
 import { controllerOf, type KObject, type NewObject, type OwnerReference } from '../api/types';
-import { clone } from '../api/json';
+import { clone, deepEqual } from '../api/json';
+import type { Change } from '../api/types';
 
 /**
  * Index name for `kind`: objects by the uid of their controller owner, and owner-less objects under
@@ -44,6 +45,16 @@ export function ownedBy(store: ObjectStore, kind: string, uid: string): KObject[
 /** Objects of `kind` in `namespace` that have no controller. */
 export function orphansIn(store: ObjectStore, kind: string, namespace: string): KObject[] {
   return store.byIndex(ensureControllerIndex(store, kind), `orphan:${namespace}`);
+}
+
+/**
+ * A write that changed only the status (a controller's own status update): nothing for the
+ * controller that wrote it to reconcile, so its watch can skip the key and save a pass.
+ */
+export function statusOnlyChange(c: Change): boolean {
+  if (c.type !== 'MODIFIED') return false;
+  if (!deepEqual(c.old.spec, c.object.spec)) return false;
+  return deepEqual({ ...c.old.metadata, resourceVersion: '' }, { ...c.object.metadata, resourceVersion: '' });
 }
 
 // ---- pods ----
@@ -114,10 +125,11 @@ export function podFromTemplate(template: any, owner: KObject, generateName: str
  * adopt orphans that match (when neither side is being deleted), and release owned ones that no
  * longer match. Returns the claimed objects as stored after the writes.
  */
-export function claim(ctx: EngineContext, owner: KObject, selector: Selector, candidates: Iterable<KObject>): KObject[] {
+export function claim(ctx: EngineContext, owner: KObject, selector: Selector, candidates: Iterable<KObject>, filter?: (obj: KObject) => boolean): KObject[] {
   const out: KObject[] = [];
   const uid = owner.metadata.uid;
   for (const obj of candidates) {
+    if (filter && !filter(obj)) continue;
     const ref = controllerOf(obj);
     const labelsMatch = matches(selector, obj.metadata.labels);
     if (ref) {

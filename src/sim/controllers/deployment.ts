@@ -60,6 +60,7 @@ export class DeploymentController extends Controller {
     const { store } = this.ctx;
     ensureControllerIndex(store, 'ReplicaSet');
     ensureControllerIndex(store, 'Pod');
+    // Status updates too: a rollout that just completed is cleaned up on the next pass (revisionHistoryLimit).
     this.watchOwn('Deployment');
     store.watch('ReplicaSet', (c) => this.onReplicaSet(c));
     store.watch('Pod', (c) => this.onPod(c));

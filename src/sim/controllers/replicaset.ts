@@ -22,6 +22,7 @@ import {
   ownedBy,
   podFromTemplate,
   slowStartBatch,
+  statusOnlyChange,
 } from './controller-utils';
 import { sortForDeletion } from './pod-ranking';
 
@@ -36,7 +37,10 @@ export class ReplicaSetController extends Controller {
   start(): void {
     const { store } = this.ctx;
     ensureControllerIndex(store, 'Pod');
-    this.watchOwn('ReplicaSet');
+    // Our own status writes need no second pass; any other change to a ReplicaSet does.
+    store.watch('ReplicaSet', (c) => {
+      if (!statusOnlyChange(c)) this.enqueue(c.object);
+    });
     store.watch('Pod', (c) => this.onPod(c));
   }
 
@@ -65,16 +69,18 @@ export class ReplicaSetController extends Controller {
     if (!rs) return;
     const ns = rs.metadata.namespace!;
     const selector = fromLabelSelector(rs.spec?.selector);
-    const candidates = [...ownedBy(this.ctx.store, 'Pod', rs.metadata.uid), ...orphansIn(this.ctx.store, 'Pod', ns)].filter(isPodActive);
-    const pods = claim(this.ctx, rs, selector, candidates);
+    const owned = ownedBy(this.ctx.store, 'Pod', rs.metadata.uid);
+    const orphans = orphansIn(this.ctx.store, 'Pod', ns);
+    const pods = claim(this.ctx, rs, selector, orphans.length ? [...owned, ...orphans] : owned, isPodActive);
 
     let failure: ManageError | undefined;
-    if (!rs.metadata.deletionTimestamp) failure = this.manageReplicas(pods, rs);
+    const pending = !rs.metadata.deletionTimestamp && pods.length !== replicasOf(rs);
+    if (pending) failure = this.manageReplicas(pods, rs);
 
     // Status from the pods as they are now (the creations and deletions above included).
     const current = this.ctx.store.get('ReplicaSet', ns, name);
     if (!current) return;
-    const active = ownedBy(this.ctx.store, 'Pod', rs.metadata.uid).filter(isPodActive);
+    const active = pending ? ownedBy(this.ctx.store, 'Pod', rs.metadata.uid).filter(isPodActive) : pods;
     const requeue = this.updateStatus(current, active, failure);
     if (failure) throw failure.error instanceof ApiError ? failure.error : new ApiError('BadRequest', failure.error.message);
     return requeue;
@@ -156,14 +162,14 @@ export class ReplicaSetController extends Controller {
   private updateStatus(rs: KObject, pods: KObject[], failure: ManageError | undefined): ReconcileResult {
     const now = this.ctx.clock.now;
     const minReady = rs.spec?.minReadySeconds ?? 0;
-    const templateLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
+    const templateLabels = Object.entries((rs.spec?.template?.metadata?.labels ?? {}) as Record<string, string>);
     let fullyLabeled = 0;
     let ready = 0;
     let available = 0;
     let nextAvailable: number | undefined;
     for (const pod of pods) {
       const labels = pod.metadata.labels ?? {};
-      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
       if (!isPodReady(pod)) continue;
       ready++;
       if (isPodAvailable(pod, minReady, now, this.ctx)) available++;
