@@ -140,8 +140,8 @@ const nginxError = (status: number, text: string) =>
   `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx/1.25.5</center>\r\n</body>\r\n</html>\r\n`;
 
 /** The files an image brings (beside /etc/hostname and friends, which the kubelet writes). */
-export function imageFiles(image: ImageDef): Map<string, string> {
-  const files = new Map<string, string>();
+export function imageFiles(image: ImageDef): Map<string, string | (() => string)> {
+  const files = new Map<string, string | (() => string)>();
   if (image.program === 'nginx') {
     files.set('/usr/share/nginx/html/index.html', NGINX_INDEX);
     files.set('/usr/share/nginx/html/50x.html', '<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n');

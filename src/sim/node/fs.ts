@@ -35,7 +35,8 @@ export class ContainerFS {
   private readonly mounts: Mount[];
 
   constructor(
-    private readonly image: Map<string, string>,
+    /** The image's files; a function is read when the file is (a token nobody reads costs nothing). */
+    private readonly image: Map<string, string | (() => string)>,
     mounts: Mount[],
   ) {
     this.mounts = [...mounts].map((m) => ({ ...m, mountPath: norm(m.mountPath) })).sort((a, b) => b.mountPath.length - a.mountPath.length);
@@ -69,7 +70,7 @@ export class ContainerFS {
     }
     if (this.removed.has(p)) return undefined;
     const own = this.layer.get(p) ?? this.image.get(p);
-    if (own !== undefined) return own;
+    if (own !== undefined) return typeof own === 'function' ? own() : own;
     if (p === '/') return null;
     for (const k of this.layer.keys()) if (k.startsWith(p + '/')) return null;
     for (const k of this.image.keys()) if (k.startsWith(p + '/')) return null;
@@ -91,7 +92,8 @@ export class ContainerFS {
     }
     if (this.read(p) === null) return { error: `can't create ${path}: Is a directory` };
     this.removed.delete(p);
-    this.layer.set(p, (append ? this.read(p) ?? '' : '') + content);
+    const prev = append ? this.read(p) : '';
+    this.layer.set(p, (typeof prev === 'string' ? prev : '') + content);
     return undefined;
   }
 

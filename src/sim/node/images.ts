@@ -260,6 +260,11 @@ export class ImageCatalog {
   }
 }
 
+const digests = new Map<string, string>();
+
 export function digestOf(repository: string, tag: string): string {
-  return `sha256:${fakeDigest(`${repository}:${tag}`)}`;
+  const key = `${repository}:${tag}`;
+  let d = digests.get(key);
+  if (!d) digests.set(key, (d = `sha256:${fakeDigest(key)}`));
+  return d;
 }

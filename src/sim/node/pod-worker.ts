@@ -517,7 +517,7 @@ export class PodWorker {
     return String(this.pod.spec?.hostname ?? this.name).slice(0, 63);
   }
 
-  private baseFiles(def: ImageDef): Map<string, string> {
+  private baseFiles(def: ImageDef): Map<string, string | (() => string)> {
     const files = imageFiles(def);
     const ns = this.namespace;
     const domain = this.ctx.network.clusterDomain;
@@ -531,7 +531,8 @@ export class PodWorker {
     if (this.pod.spec?.automountServiceAccountToken !== false) {
       const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
       files.set(`${dir}/namespace`, ns);
-      files.set(`${dir}/token`, this.kubelet.token(this.pod));
+      const pod = this.pod;
+      files.set(`${dir}/token`, () => this.kubelet.token(pod));
       files.set(`${dir}/ca.crt`, '-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodiumCAMA0GCSqGSIb3DQEBCwUAMBUxEzARBgNVBAMT\nCmt1YmVybmV0ZXMwHhcNMjUwMTAxMDkwMDAwWhcNMzUwMTAxMDkwMDAwWjAVMRMw\n-----END CERTIFICATE-----\n');
     }
     return files;
