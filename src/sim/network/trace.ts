@@ -171,9 +171,11 @@ export class Tracer {
       const server = conf.nameservers[0];
       const dnsIP = kubeDNSIP(this.ctx);
       const cluster = !!server && server === dnsIP;
+      let dnsReply: Hop[] | undefined;
       if (cluster) {
         const q = this.send(src, server, 53, 'UDP', undefined, false, true);
         hops.push(...q.hops);
+        dnsReply = q.reply;
         if (q.outcome !== 'delivered') {
           const why = q.outcome === 'dropped' ? q.reason : q.outcome === 'refused' ? 'kube-dns has no ready CoreDNS endpoint.' : q.reason;
           return { outcome: q.outcome === 'dropped' ? 'dropped' : 'unreachable', reason: `The DNS query for ${name} got no answer (connection timed out; no servers could be reached): ${why}`, hops };
@@ -181,8 +183,10 @@ export class Tracer {
       }
       const r = resolve(this.ctx, name, conf, cluster);
       const a = r.result.answers.find((x) => x.type === 'A');
+      // The answer travels back the way the query came (conntrack undoes kube-dns's DNAT).
+      if (cluster && dnsReply) hops.push(...dnsReply);
       const hop: Hop = {
-        where: cluster ? q2where(hops) : `node/${src.node}`,
+        where: `pod/${src.pod.metadata.namespace}/${src.pod.metadata.name}`,
         node: src.node,
         packet: { src: server ?? '', dst: src.ip, srcPort: 53, dstPort: EPHEMERAL_PORT, protocol: 'UDP' },
         action: 'lookup',
@@ -477,10 +481,6 @@ export type { Src };
 
 function podWhere(pod: KObject): string {
   return `pod/${pod.metadata.namespace}/${pod.metadata.name}`;
-}
-
-function q2where(hops: Hop[]): string {
-  return hops[hops.length - 1]?.where ?? 'kube-dns';
 }
 
 function capitalise(s: string): string {
