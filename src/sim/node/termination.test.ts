@@ -127,3 +127,33 @@ describe('node heartbeats', () => {
     expect(h.pod('web')!.status.phase).toBe('Running');
   });
 });
+
+describe('startup probes and write batching', () => {
+  it('a startup probe holds back readiness until it passes', () => {
+    const h = harness();
+    h.create(
+      podObject('slow', 'busybox:1.36', {
+        command: ['sh', '-c', 'sleep 12; touch /tmp/started; sleep 3600'],
+        startupProbe: { exec: { command: ['cat', '/tmp/started'] }, periodSeconds: 5, failureThreshold: 10 },
+      }),
+    );
+    h.advance(10_000);
+    expect(h.status('slow')).toMatchObject({ started: false, ready: false });
+    expect(h.events('slow')).toContain("Unhealthy: Startup probe failed: cat: can't open '/tmp/started': No such file or directory");
+    h.advance(10_000);
+    expect(h.status('slow')).toMatchObject({ started: true, ready: true, restartCount: 0 });
+  });
+
+  it('a pod start costs two status writes; a hostNetwork pod has the node IP', () => {
+    const h = harness();
+    let writes = 0;
+    h.ctx.store.watch('Pod', (c) => {
+      if (c.type === 'MODIFIED') writes++;
+    });
+    h.create(podObject('net', 'registry.k8s.io/pause:3.9', {}, { hostNetwork: true }));
+    h.advance(5000);
+    expect(writes).toBe(2);
+    expect(h.pod('net')!.status.podIP).toBe('192.168.49.11');
+    expect(h.pod('net')!.status.podIPs).toEqual([{ ip: '192.168.49.11' }]);
+  });
+});
