@@ -262,6 +262,46 @@ describe('Deployment controller', () => {
     });
   });
 
+  it('adopts its orphaned ReplicaSet when re-created (delete --cascade=orphan, then apply again)', () => {
+    const t = setup();
+    t.e.create(deployment('web'));
+    t.e.advance(3000);
+    const [rs] = t.replicaSets();
+    const podNames = t.pods().map((p) => p.metadata.name);
+    // What the garbage collector does for an orphaning delete: the dependents lose their owner reference.
+    t.e.ctx.api.mutate('ReplicaSet', 'default', rs.metadata.name, (x) => {
+      delete x.metadata.ownerReferences;
+    });
+    t.e.ctx.api.remove('Deployment', 'default', 'web');
+    t.e.advance(1000);
+    const d = t.e.create(deployment('web'));
+    t.e.advance(1000);
+    expect(t.replicaSets().map((x) => x.metadata.name)).toEqual([rs.metadata.name]);
+    expect(t.replicaSets()[0].metadata.ownerReferences![0]).toMatchObject({ kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true });
+    expect(t.pods().map((p) => p.metadata.name)).toEqual(podNames);
+    expect(t.d().status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(t.scaling()).toEqual([`Scaled up replica set ${rs.metadata.name} to 3 from 0`]);
+  });
+
+  it('counts a hash collision with a foreign ReplicaSet and moves to the next hash', () => {
+    const t = setup();
+    const manifest = deployment('web');
+    const hash = computeHash(manifest.spec.template);
+    t.e.create({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `web-${hash}`, namespace: 'default', labels: { other: 'x' } },
+      spec: { replicas: 0, selector: { matchLabels: { other: 'x' } }, template: { metadata: { labels: { other: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+    });
+    t.e.create(manifest);
+    t.e.advance(3000);
+    expect(t.d().status.collisionCount).toBe(1);
+    const next = computeHash(manifest.spec.template, 1);
+    expect(t.replicaSets().map((x) => x.metadata.name)).toEqual([`web-${hash}`, `web-${next}`].sort());
+    expect(t.e.get('ReplicaSet', `web-${next}`)!.spec.replicas).toBe(3);
+    expect(t.d().status).toMatchObject({ replicas: 3, availableReplicas: 3 });
+  });
+
   it('carries a ReplicaSet creation failure into the Deployment as ReplicaFailure', () => {
     const t = setup();
     t.e.ctx.api.admission.register({
