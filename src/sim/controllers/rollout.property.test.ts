@@ -65,6 +65,40 @@ describe('rolling update bounds (property)', () => {
   });
 });
 
+describe('Recreate (property)', () => {
+  it('never runs a new pod while any old pod exists, terminating ones included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 6000 }),
+        fc.integer({ min: 0, max: 6000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (replicas, maxReadyDelayMs, terminationDelayMs, seed) => {
+          const e = createTestEngine({ seed, controllers: [deploymentController, replicaSetController] });
+          const rnd = new Random(seed);
+          new PodDriver(e.ctx, { readyDelayMs: () => rnd.int(maxReadyDelayMs + 1), terminationDelayMs });
+          e.create(deployment('web', { replicas, strategy: { type: 'Recreate' } }));
+          e.advance(10_000);
+          e.ctx.api.mutate('Deployment', 'default', 'web', (x) => {
+            x.spec.template.spec.containers[0].image = 'nginx:1.26';
+          });
+          for (let i = 0; i < 300; i++) {
+            e.advance(100);
+            const pods = e.ctx.store.list('Pod', 'default');
+            const olds = pods.filter((p) => p.spec.containers[0].image === 'nginx:1.25');
+            const news = pods.filter((p) => p.spec.containers[0].image === 'nginx:1.26');
+            expect(olds.length === 0 || news.length === 0).toBe(true);
+          }
+          const live = e.ctx.store.list('Pod', 'default').filter(isPodActive);
+          expect(live.map((p) => p.spec.containers[0].image)).toEqual(Array(replicas).fill('nginx:1.26'));
+          expect(e.ctx.services.get('lastControllerError')).toBeUndefined();
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+});
+
 describe('ReplicaSet convergence (property)', () => {
   it('returns to spec.replicas ready pods after random pod kills', () => {
     fc.assert(
