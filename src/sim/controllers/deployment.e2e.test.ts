@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCluster } from '../index';
+import { createCluster, restoreCluster } from '../index';
 
 const manifest = (image: string) => `
 apiVersion: apps/v1
@@ -56,6 +56,18 @@ describe('Deployment end to end (scheduler, kubelet, controllers)', () => {
     expect(scaling[0]).toBe(`Scaled up replica set ${oldRS.metadata.name} to 3 from 0`);
     expect(scaling[scaling.length - 1]).toBe(`Scaled down replica set ${oldRS.metadata.name} to 0 from 1`);
     expect(c.ctx.services.get('lastControllerError')).toBeUndefined();
+  });
+
+  it('replays a rollout exactly from a snapshot', () => {
+    const c = createCluster({ seed: 5 });
+    c.apply(manifest('nginx:1.25'));
+    c.advance(30_000);
+    c.apply(manifest('nginx:1.26'));
+    c.advance(7_000);
+    const names = (x: typeof c) => ['rs', 'pod'].flatMap((k) => x.list(k, { namespace: 'default' }).map((o: any) => `${o.metadata.name}:${o.spec.replicas ?? o.status?.phase}`));
+    const r = restoreCluster(c.snapshot());
+    expect(names(r)).toEqual(names(c));
+    expect(r.events().map((e: any) => e.message)).toEqual(c.events().map((e: any) => e.message));
   });
 
   it('brings CoreDNS up as a Deployment at boot', () => {

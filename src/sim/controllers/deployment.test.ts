@@ -212,6 +212,26 @@ describe('Deployment controller', () => {
     ]);
   });
 
+  it('scales proportionally while paused mid-rollout, and rolls no further', () => {
+    const t = setup({ readyDelayMs: (p) => (p.spec.containers[0].image === 'nginx:slow' ? 60_000 : 1000) });
+    t.e.create(deployment('web', { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    t.e.advance(3000);
+    t.setImage('nginx:slow');
+    t.e.advance(1000);
+    t.edit((d) => {
+      d.spec.paused = true;
+    });
+    t.e.advance(1000);
+    const sizes = () => [t.rsByImage('nginx:1.25').spec.replicas, t.rsByImage('nginx:slow').spec.replicas];
+    expect(sizes()).toEqual([8, 5]);
+    t.edit((d) => {
+      d.spec.replicas = 20;
+    });
+    t.e.advance(100_000);
+    // 23 allowed (20 + surge 3) shared by size from 13: 8 → round(8·23/13) = 14, 5 → 9.
+    expect(sizes()).toEqual([14, 9]);
+  });
+
   it('reports ProgressDeadlineExceeded when a rollout stalls past progressDeadlineSeconds', () => {
     const t = setup({ readyDelayMs: (p) => (p.spec.containers[0].image === 'nginx:bad' ? 1e12 : 1000) });
     t.e.create(deployment('web', { progressDeadlineSeconds: 30 }));
