@@ -7,6 +7,8 @@ import { createCluster, restoreCluster, type Change, type KObject } from '../sim
 import type { Cluster } from '../sim/cluster';
 import type { Commands, CommandName, Delta, EventRow, Response } from './protocol';
 import { VIEW_KINDS, type View } from './view-model';
+import { complete } from './completion';
+import { Streams } from './streams';
 import { ingressView, namespaceView, nodeView, podRequests, podView, serviceView, workloadView } from './views';
 
 /** Longest simulated step one tick may take, so a slow frame does not turn into a huge jump. */
@@ -28,6 +30,11 @@ export class WorkerHost {
   private resetNext = true;
   private sinceSnapshot = 0;
   private dirtySnapshot = false;
+
+  private readonly streams = new Streams(
+    () => this.cluster,
+    (chunk) => this.post({ type: 'stream', ...chunk }),
+  );
 
   constructor(private readonly post: (msg: Response) => void) {}
 
@@ -68,6 +75,12 @@ export class WorkerHost {
         return this.mark(this.cluster.kubectl(`kubectl scale ${p.kind}/${p.name} -n ${p.namespace} --replicas=${Math.max(0, Math.floor(p.replicas))}`)) as Commands[K]['result'];
       case 'snapshot':
         return this.cluster.snapshot() as Commands[K]['result'];
+      case 'startStream':
+        return this.mark(this.streams.start(Number(p.id), String(p.line ?? ''), p.stdin)) as Commands[K]['result'];
+      case 'stopStream':
+        return { stopped: this.streams.stop(Number(p.id)) } as Commands[K]['result'];
+      case 'complete':
+        return complete(this.cluster, String(p.line ?? '')) as Commands[K]['result'];
     }
     throw new Error(`unknown command ${String(command)}`);
   }
@@ -79,6 +92,7 @@ export class WorkerHost {
 
   private init(p: Commands['init']['params']): void {
     this.unsubscribe?.();
+    this.streams.stopAll();
     this.cluster = p.snapshot ? restoreCluster(p.snapshot) : createCluster(p.spec ?? {});
     if (p.speed !== undefined) this.speed = p.speed;
     this.dirty.clear();
@@ -150,6 +164,7 @@ export class WorkerHost {
       if (sim > 0) this.dirtySnapshot = true;
     }
     this.flush();
+    if (this.streams.size) this.streams.pump();
     if (this.dirtySnapshot && this.sinceSnapshot >= SNAPSHOT_EVERY_MS) {
       this.sinceSnapshot = 0;
       this.dirtySnapshot = false;

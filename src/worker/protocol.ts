@@ -26,6 +26,15 @@ export type Commands = {
   node: { params: { name: string; action: NodeAction }; result: { ok: boolean; message: string } };
   scale: { params: { kind: string; name: string; namespace: string; replicas: number }; result: KubectlResult };
   snapshot: { params: Record<string, never>; result: ClusterSnapshot };
+  /**
+   * The console's kubectl: like `kubectl`, but `get -w`, `rollout status` and `logs -f` keep going
+   * (`streaming`), their further output arriving as `stream` messages under `id` until one is `done`
+   * or the page sends `stopStream` (Ctrl+C).
+   */
+  startStream: { params: { id: number; line: string; stdin?: string }; result: KubectlResult & { streaming: boolean } };
+  stopStream: { params: { id: number }; result: { stopped: boolean } };
+  /** Tab completion for the console: replace `line.slice(from)` with one of `candidates`. */
+  complete: { params: { line: string }; result: { from: number; candidates: string[] } };
 };
 
 export type CommandName = keyof Commands;
@@ -50,4 +59,5 @@ export type Response =
   | { type: 'result'; id: number; ok: true; result: unknown }
   | { type: 'result'; id: number; ok: false; error: string }
   | { type: 'delta'; delta: Delta }
-  | { type: 'snapshot'; snapshot: ClusterSnapshot };
+  | { type: 'snapshot'; snapshot: ClusterSnapshot }
+  | { type: 'stream'; id: number; data: string; done?: boolean; exitCode?: number };

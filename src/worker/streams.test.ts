@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { WorkerHost } from './host';
+import type { Response } from './protocol';
+import { commandWords } from './streams';
+
+type Chunk = Extract<Response, { type: 'stream' }>;
+
+function setup() {
+  const posted: Response[] = [];
+  const host = new WorkerHost((m) => posted.push(m));
+  host.handle('init', { spec: { seed: 1 } });
+  const chunks = (id: number) => posted.filter((m): m is Chunk => m.type === 'stream' && m.id === id);
+  const run = (ms: number) => {
+    for (let t = 0; t < ms; t += 100) host.tick(100);
+  };
+  return { host, chunks, run };
+}
+
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx:1.25}]\n';
+
+describe('console streams', () => {
+  it('kubectl get pods -w prints the header, then a row for each change of the new pod until stopped', () => {
+    const { host, chunks, run } = setup();
+    const first = host.handle('startStream', { id: 1, line: 'kubectl get pods -w' });
+    expect(first).toMatchObject({ streaming: true, exitCode: 0, stderr: '' });
+    expect(first.stdout).toBe('NAME   READY   STATUS   RESTARTS   AGE\n');
+    host.handle('apply', { yaml: POD });
+    run(10_000);
+    const statuses = chunks(1)
+      .map((c) => c.data)
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+    expect(statuses[0]).toBe('web 0/1 Pending');
+    expect(statuses).toContain('web 0/1 ContainerCreating');
+    expect(statuses[statuses.length - 1]).toBe('web 1/1 Running');
+    // Ctrl+C: nothing more arrives, even when the pod changes.
+    expect(host.handle('stopStream', { id: 1 })).toEqual({ stopped: true });
+    const before = chunks(1).length;
+    host.handle('kubectl', { line: 'kubectl delete pod web --wait=false' });
+    run(5_000);
+    expect(chunks(1)).toHaveLength(before);
+  });
+
+  it('kubectl get -w with a namespace only prints that namespace', () => {
+    const { host, chunks, run } = setup();
+    host.handle('startStream', { id: 2, line: 'kubectl get pods -w -n kube-system' });
+    host.handle('apply', { yaml: POD });
+    run(5_000);
+    expect(chunks(2).map((c) => c.data).join('')).not.toContain('web');
+  });
+
+  it('kubectl rollout status follows the rollout to "successfully rolled out" and ends', () => {
+    const { host, chunks, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment d --image=nginx:1.25 --replicas=3' });
+    const first = host.handle('startStream', { id: 3, line: 'kubectl rollout status deployment/d' });
+    expect(first.streaming).toBe(true);
+    run(30_000);
+    const lines = chunks(3).map((c) => c.data);
+    expect(lines[lines.length - 1]).toBe('deployment "d" successfully rolled out\n');
+    expect(chunks(3).at(-1)).toMatchObject({ done: true, exitCode: 0 });
+    expect(lines).toContain('Waiting for deployment "d" rollout to finish: 2 of 3 updated replicas are available...\n');
+    // Each line is printed once, as kubectl prints only changes.
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it('rollout status of a finished rollout answers once and does not stream', () => {
+    const { host, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment d --image=nginx:1.25 --replicas=1' });
+    run(20_000);
+    const r = host.handle('startStream', { id: 4, line: 'kubectl rollout status deploy d' });
+    expect(r).toMatchObject({ streaming: false, stdout: 'deployment "d" successfully rolled out\n', exitCode: 0 });
+  });
+
+  it('a failing command does not stream', () => {
+    const { host } = setup();
+    const r = host.handle('startStream', { id: 5, line: 'kubectl rollout status deployment/nope' });
+    expect(r).toMatchObject({ streaming: false, exitCode: 1 });
+    expect(r.stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
+  });
+
+  it('kubectl logs -f ends when its pod is deleted', () => {
+    const { host, chunks, run } = setup();
+    host.handle('apply', { yaml: POD });
+    run(10_000);
+    const r = host.handle('startStream', { id: 6, line: 'kubectl logs -f web' });
+    expect(r.streaming).toBe(true);
+    expect(r.stdout).toContain('nginx/1.25');
+    host.handle('kubectl', { line: 'kubectl delete pod web' });
+    run(40_000);
+    expect(chunks(6).at(-1)).toMatchObject({ done: true, exitCode: 0 });
+  });
+
+  it('a new cluster ends every stream', () => {
+    const { host, chunks } = setup();
+    host.handle('startStream', { id: 7, line: 'k get deploy -w' });
+    host.handle('init', { spec: { seed: 2 } });
+    expect(chunks(7)).toEqual([{ type: 'stream', id: 7, data: '', done: true, exitCode: 1 }]);
+  });
+
+  it('reads command lines as kubectl does: the k alias, global flags before the command', () => {
+    expect(commandWords('k -n kube-system get pods -w')).toEqual(['get', 'pods', '-w', '-n', 'kube-system']);
+    expect(commandWords('kubectl "unclosed')).toBeUndefined();
+  });
+});
+
+describe('console completion', () => {
+  it('completes commands, types, names, namespaces, flags and output formats', () => {
+    const { host } = setup();
+    host.handle('apply', { yaml: POD });
+    const c = (line: string) => host.handle('complete', { line });
+    expect(c('kub')).toEqual({ from: 0, candidates: ['kubectl'] });
+    expect(c('kubectl ro')).toEqual({ from: 8, candidates: ['rollout'] });
+    expect(c('kubectl get po')).toEqual({ from: 12, candidates: ['po', 'poddisruptionbudgets', 'pods'] });
+    expect(c('kubectl get pods w')).toEqual({ from: 17, candidates: ['web'] });
+    expect(c('k describe pod/')).toEqual({ from: 11, candidates: ['pod/web'] });
+    expect(c('k get pods -n kube-s')).toEqual({ from: 14, candidates: ['kube-system'] });
+    expect(c('k get pods -o ya')).toEqual({ from: 14, candidates: ['yaml'] });
+    expect(c('k get pods --wat')).toEqual({ from: 11, candidates: ['--watch', '--watch-only'] });
+    expect(c('k rollout st')).toEqual({ from: 10, candidates: ['status'] });
+    expect(c('k logs w')).toEqual({ from: 7, candidates: ['web'] });
+    expect(c('k cordon node-')).toEqual({ from: 9, candidates: ['node-1', 'node-2', 'node-3'] });
+  });
+});
