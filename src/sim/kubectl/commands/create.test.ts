@@ -41,6 +41,13 @@ describe('kubectl run', () => {
     expect((c.get('pod', 'echo') as any).metadata.labels).toEqual({ run: 'echo' });
   });
 
+  it('with --expose also creates a ClusterIP Service on the port', () => {
+    const c = createCluster();
+    expect(c.kubectl('run web --image=nginx --port=80 --expose').stdout).toBe('service/web created\npod/web created\n');
+    expect((c.get('svc', 'web') as any).spec).toMatchObject({ selector: { run: 'web' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
+    expect(c.kubectl('run x --image=nginx --expose').stderr).toBe('error: --port must be set when exposing a service\n');
+  });
+
   it("answers kubectl's errors", () => {
     const c = createCluster();
     expect(c.kubectl('run x').stderr).toBe('error: required flag(s) "image" not set\n');

@@ -28,6 +28,18 @@ describe('kubectl apply / create -f / replace', () => {
     expect((c.get('deploy', 'web') as any).spec.replicas).toBe(3);
   });
 
+  it('warns when applying over an object made imperatively, then patches the annotation in', () => {
+    const c = createCluster();
+    c.kubectl('create configmap cfg --from-literal=a=1');
+    expect(c.kubectl('apply -f -', { stdin: CM.replace('"1"', '"2"') })).toEqual({
+      stdout: 'configmap/cfg configured\n',
+      stderr:
+        'Warning: resource configmaps/cfg is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+      exitCode: 0,
+    });
+    expect(c.kubectl('apply -f -', { stdin: CM.replace('"1"', '"2"') })).toEqual({ stdout: 'configmap/cfg unchanged\n', stderr: '', exitCode: 0 });
+  });
+
   it('says a named file does not exist when nothing is piped in', () => {
     const c = createCluster();
     expect(c.kubectl('apply -f web.yaml')).toEqual({ stdout: '', stderr: 'error: the path "web.yaml" does not exist\n', exitCode: 1 });

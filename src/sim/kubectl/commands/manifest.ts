@@ -14,7 +14,7 @@
  * Podium keeps stderr exactly kubectl's and adds no `(line N)` text to it: the line and column of
  * each failure travel beside it in `KubectlResult.diagnostics`, for the console and the editor.
  */
-import { applyManifests, type ApplyResult } from '../../api/apply';
+import { applyManifests, LAST_APPLIED, type ApplyResult } from '../../api/apply';
 import { parseManifests } from '../../api/yaml';
 import { isPlainObject } from '../../api/json';
 import { resolveResource } from '../../api/resources';
@@ -30,22 +30,31 @@ const VERB: Record<ManifestMode, string> = { apply: 'creating', create: 'creatin
 export function runManifests(mode: ManifestMode, p: ParsedArgs, k: KubectlContext): KubectlResult {
   const files = readFiles(p, k);
   if (!files) die('error: must specify one of -f and -k');
-  const dry = dryRunOf(p);
   const output = typeof p.flags.output === 'string' ? p.flags.output : undefined;
-  if (output && !['yaml', 'json', 'name'].includes(output)) {
-    die(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,yaml`);
+  if (output && !['yaml', 'json', 'name', 'jsonpath', 'jsonpath-as-json'].includes(output.split('=')[0])) {
+    die(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`);
   }
   const explicitNs = typeof p.flags.namespace === 'string' && p.flags.namespace ? p.flags.namespace : undefined;
   const namespace = namespaceOf(p, k);
 
   // Which objects exist before: an apply to one of them is a patch, and its errors say so.
   const existed = new Set<string>();
+  const warnings: string[] = [];
+  const dry = dryRunOf(p);
   for (const doc of parseManifests(files.text)) {
     const v = doc.value;
     if (!isPlainObject(v) || typeof v.kind !== 'string' || !isPlainObject(v.metadata)) continue;
     const def = resolveResource(v.kind);
     const ns = def?.namespaced ? (v.metadata.namespace as string | undefined) || namespace : undefined;
-    if (def && typeof v.metadata.name === 'string' && k.ctx.store.get(def.kind, ns, v.metadata.name)) existed.add(`${def.kind}/${ns ?? ''}/${v.metadata.name}`);
+    const live = def && typeof v.metadata.name === 'string' ? k.ctx.store.get(def.kind, ns, v.metadata.name) : undefined;
+    if (!live) continue;
+    existed.add(`${def!.kind}/${ns ?? ''}/${v.metadata.name}`);
+    // kubectl apply over an object made imperatively warns, then patches the annotation in.
+    if (mode === 'apply' && dry !== 'client' && !live.metadata.annotations?.[LAST_APPLIED]) {
+      warnings.push(
+        `Warning: resource ${def!.plural}/${live.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.`,
+      );
+    }
   }
 
   const results = applyManifests(k.ctx, files.text, { namespace: explicitNs ?? namespace, mode, dryRun: dry !== 'none' });
@@ -83,7 +92,7 @@ export function runManifests(mode: ManifestMode, p: ParsedArgs, k: KubectlContex
   const stdout = out.filter(Boolean).join('\n');
   return {
     stdout: stdout ? `${stdout}\n` : '',
-    stderr: err.length ? `${err.join('\n')}\n` : '',
+    stderr: [...warnings, ...err].length ? `${[...warnings, ...err].join('\n')}\n` : '',
     exitCode: failures.length ? 1 : 0,
     ...(diagnostics.length ? { diagnostics } : {}),
   };

@@ -3,7 +3,7 @@
  * `TYPE/NAME` and `-l` arguments into objects (kubectl's resource builder), the names kubectl prints
  * objects by (`deployment.apps/web`), dry-run and output flags, and a YAML printer.
  */
-import { stringify } from 'yaml';
+import { printObjects as readSidePrint, printYaml } from '../printers/index';
 import { clone } from '../../api/json';
 import { parseSelector, matches, SelectorParseError } from '../../api/selectors';
 import { resolveResource, type ResourceDef } from '../../api/resources';
@@ -182,27 +182,27 @@ export function readFiles(p: ParsedArgs, k: KubectlContext): { text: string; sou
   return { text: k.stdin, source: name === '-' ? 'STDIN' : name };
 }
 
-/**
- * An object as kubectl prints it with `-o yaml`: keys sorted (kubectl goes through JSON, whose maps
- * are ordered by key), lists not indented under their key, empty objects as `{}`.
- */
+/** An object as kubectl prints it with `-o yaml` (the read side's printer: sorted keys, go-yaml quoting). */
 export function toYaml(obj: unknown): string {
-  return stringify(obj, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as any);
+  return printYaml(obj);
 }
 
-/** Print created/changed objects the way `-o yaml|json|name` or the default one-liner wants. */
+const WRITE_OUTPUTS = ['json', 'yaml', 'name', 'go-template', 'go-template-file', 'template', 'templatefile', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file'];
+
+/** Print created/changed objects the way `-o yaml|json|name|jsonpath=…` or the default one-liner wants. */
 export function printObjects(objs: (KObject | NewObject)[], output: string | undefined, op: string, dry: DryRun): string {
   if (!output) return objs.map((o) => `${refName(o)} ${withDryRun(op, dry)}`).join('\n');
   if (output === 'name') return objs.map((o) => refName(o)).join('\n');
-  if (output === 'yaml') {
-    if (objs.length === 1) return toYaml(objs[0]).trimEnd();
-    return toYaml({ apiVersion: 'v1', items: objs, kind: 'List', metadata: { resourceVersion: '' } }).trimEnd();
+  const kind = output.split('=')[0];
+  if (!['yaml', 'json', 'jsonpath', 'jsonpath-as-json'].includes(kind)) {
+    die(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...WRITE_OUTPUTS].sort().join(',')}`);
   }
-  if (output === 'json') {
-    if (objs.length === 1) return JSON.stringify(objs[0], null, 4);
-    return JSON.stringify({ apiVersion: 'v1', items: objs, kind: 'List', metadata: { resourceVersion: '' } }, null, 4);
+  try {
+    return readSidePrint(objs as KObject[], { output, now: 0 }).replace(/\n$/, '');
+  } catch (e) {
+    if (e instanceof Error) die(`error: ${e.message}`);
+    throw e;
   }
-  die(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,yaml`);
 }
 
 /** Parse `k=v` (or `k=`) pairs; `--labels=a=b,c=d` style. */
