@@ -85,7 +85,7 @@ describe('kubectl rollout', () => {
       'deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment/web nginx=nginx:1.26 --record\n\n',
     );
     const rev1 = c.kubectl('rollout history deploy/web --revision=1').stdout;
-    expect(rev1).toMatch(/^deployment\.apps\/web with revision #1\nPod Template:\n  Labels:\tapp=web\n\tpod-template-hash=\w+\n  Containers:\n   nginx:\n    Image:\tnginx:1\.25\n/);
+    expect(rev1).toMatch(/^deployment\.apps\/web with revision #1\nPod Template:\n {2}Labels:\tapp=web\n\tpod-template-hash=\w+\n {2}Containers:\n {3}nginx:\n {4}Image:\tnginx:1\.25\n/);
     expect(c.kubectl('rollout history deploy/web --revision=7').stderr).toBe('error: unable to find the specified revision\n');
   });
 
