@@ -19,6 +19,7 @@ import { evaluatePolicy, type Peer } from './policy';
 import { answer, INTERNET_HOSTS, kubeDNSIP, resolvConfFor, resolve } from './dns';
 import { certificateFor, INGRESS_NAMESPACE, NGINX_404, NGINX_503, routeIngress } from './ingress';
 import { slicesOf } from '../controllers/endpointslice';
+import { deepEqual } from '../api/json';
 
 /** The address "the internet" uses when it is the client (TEST-NET-2, a documentation range). */
 export const EXTERNAL_CLIENT_IP = '198.51.100.7';
@@ -31,11 +32,16 @@ type Target = { kind: 'pod'; pod: KObject; ip: string; node: string } | { kind: 
 type Packet = Hop['packet'];
 
 export class Tracer {
+  private nodeIPs?: Map<string, string>;
   constructor(
     private readonly ctx: EngineContext,
     private readonly proxy: KubeProxy,
   ) {
     ctx.store.addIndex(POD_IP_INDEX, 'Pod', (p) => (p.status?.podIP && !p.spec?.hostNetwork ? [p.status.podIP] : []));
+    // Node addresses change rarely (heartbeats rewrite the object, not the IP): cache, drop on change.
+    ctx.store.watch('Node', (c) => {
+      if (c.type !== 'MODIFIED' || !deepEqual(c.old.status?.addresses, c.object.status?.addresses)) this.nodeIPs = undefined;
+    });
     ctx.store.addIndex(HOST_POD_INDEX, 'Pod', (p) => (p.spec?.hostNetwork && p.spec?.nodeName ? [p.spec.nodeName] : []));
   }
 
@@ -51,8 +57,13 @@ export class Tracer {
   }
 
   private nodeByIP(ip: string): string | undefined {
-    for (const n of this.ctx.store.each('Node')) if (n.status?.addresses?.some((a: any) => a.type === 'InternalIP' && a.address === ip)) return n.metadata.name;
-    return undefined;
+    if (!this.nodeIPs) {
+      this.nodeIPs = new Map();
+      for (const n of this.ctx.store.each('Node')) {
+        for (const a of n.status?.addresses ?? []) if (a.type === 'InternalIP') this.nodeIPs.set(a.address, n.metadata.name);
+      }
+    }
+    return this.nodeIPs.get(ip);
   }
 
   podByIP(ip: string): KObject | undefined {
