@@ -158,4 +158,58 @@ spec:
     expect(condition(c.get('node', victim)!, 'Ready').status).toBe('True');
     expect(c.get('node', victim)!.spec.taints).toBeUndefined();
   });
+
+  it('cascading deletion of a Deployment: background, foreground and orphan', () => {
+    const deploy = (name: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+`;
+    const c = createCluster();
+    for (const n of ['bg', 'fg', 'or']) c.apply(deploy(n));
+    c.advance(30_000);
+    const count = (kind: string, app: string) => c.list(kind, { labelSelector: `app=${app}` }).length;
+
+    c.delete('deploy/bg');
+    c.advance(60_000);
+    expect([count('rs', 'bg'), count('pod', 'bg')]).toEqual([0, 0]);
+
+    // Foreground: the Deployment waits, with its finalizer, until the ReplicaSet and pods are gone.
+    c.delete('deploy/fg', { cascade: 'foreground' });
+    c.advance(200);
+    const fg = c.get('deploy', 'fg')!;
+    expect(fg.metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(fg.metadata.deletionTimestamp).toBeDefined();
+    c.advance(60_000);
+    expect(c.get('deploy', 'fg')).toBeUndefined();
+    expect([count('rs', 'fg'), count('pod', 'fg')]).toEqual([0, 0]);
+
+    // Orphan: the ReplicaSet stays, without its owner reference, and keeps its pods running.
+    c.delete('deploy/or', { cascade: 'orphan' });
+    c.advance(60_000);
+    expect(c.get('deploy', 'or')).toBeUndefined();
+    const rs = c.list('rs', { labelSelector: 'app=or' });
+    expect(rs).toHaveLength(1);
+    expect(rs[0].metadata.ownerReferences).toBeUndefined();
+    expect(c.list('pod', { labelSelector: 'app=or' }).filter((p) => p.status.phase === 'Running')).toHaveLength(2);
+  });
+
+  it("a running Job's status counts active and ready pods", () => {
+    const c = createCluster();
+    c.apply(job('long', '  completions: 4\n  parallelism: 2', 'sleep 3600'));
+    c.advance(20_000);
+    expect(c.get('job', 'long')!.status).toMatchObject({ active: 2, ready: 2, startTime: '2025-01-01T09:00:30Z' });
+  });
 });
