@@ -56,7 +56,7 @@ describe('the simulated shell', () => {
     const fs = new ContainerFS(new Map(), []);
     const shell = new Shell({ fs, env: new Map(), hostname: 'h', wallMs: () => 0, random: () => 0 });
     const gen = shell.script('while true; do echo x; done', { out: () => {}, err: () => {} });
-    expect(gen.next()).toEqual({ value: 1, done: false });
+    expect(gen.next()).toEqual({ value: 100, done: false });
   });
 
   it('parses sleep durations and dates', () => {

@@ -54,8 +54,12 @@ export function sleepMs(arg: string): number {
 
 export const NETWORK_COMMANDS = new Set(['wget', 'curl', 'nslookup', 'host', 'dig', 'ping', 'nc', 'telnet', 'traceroute']);
 
-/** Commands run without time passing before the shell yields 1 ms anyway (a loop without sleep). */
-const BUSY_LIMIT = 200;
+/**
+ * A loop without sleep would spin forever in zero simulated time: after this many commands the
+ * shell lets BUSY_PAUSE_MS pass (about a thousand commands per simulated second).
+ */
+const BUSY_LIMIT = 100;
+const BUSY_PAUSE_MS = 100;
 
 export class Shell {
   status = 0;
@@ -121,7 +125,7 @@ export class Shell {
   private *command(c: Command, io: ShellIO): Generator<number, number> {
     if (++this.busy > BUSY_LIMIT) {
       this.busy = 0;
-      yield 1;
+      yield BUSY_PAUSE_MS;
     }
     const rio = this.redirected(c.redirects, io);
     if ('error' in rio) {
