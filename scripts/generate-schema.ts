@@ -171,6 +171,12 @@ function rewrite(def: Schema, qualified: (name: string) => string, defName: stri
   if (defName === 'RawExtension' || defName === 'FieldsV1') {
     return { description: def.description, type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   }
+  // []byte fields: base64 strings (OpenAPI `format: byte`).
+  if (defName === 'Secret' || defName === 'ConfigMap') {
+    const field = defName === 'Secret' ? 'data' : 'binaryData';
+    const props = { ...def.properties, [field]: { ...def.properties[field], additionalProperties: { type: 'string', format: 'byte' } } };
+    def = { ...def, properties: props };
+  }
   const walk = (s: Schema, field: string | undefined): Schema => {
     if (typeof s !== 'object' || s === null) return s;
     if (Array.isArray(s.type) && s.type.length === 2 && s.type.includes('number') && s.type.includes('string')) {

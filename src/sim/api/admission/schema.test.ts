@@ -111,6 +111,14 @@ describe('strict decoding', () => {
     ]);
   });
 
+  it('checks Secret data is base64, and rejects quantities too large to be one', () => {
+    expect(messages(`apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: "bXktc2VjcmV0", b: "not base64!"}\n`)).toEqual(['illegal base64 data at input byte 3']);
+    expect(messages(`apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: "YWJj"}\n`)).toEqual([]);
+    expect(messages(DEPLOY.replace('cpu: 1,', 'cpu: 1e40,'))).toEqual([
+      "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    ]);
+  });
+
   it('decodes data maps, Secrets and the autoscaling/v1 HPA', () => {
     expect(messages(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1", b: two}\nbinaryData: {c: aGk=}\n`)).toEqual([]);
     expect(messages(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1}\n`)).toEqual([

@@ -107,6 +107,17 @@ function formatNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : String(n).toLowerCase();
 }
 
+/** Where Go's base64.StdEncoding would stop decoding `s` (undefined when it decodes). */
+function base64Error(s: string): number | undefined {
+  const text = s.replace(/[\r\n]/g, '');
+  const pad = text.indexOf('=');
+  const body = pad < 0 ? text : text.slice(0, pad);
+  for (let i = 0; i < body.length; i++) if (!/[A-Za-z0-9+/]/.test(body[i])) return i;
+  if (pad >= 0 && !/^={1,2}$/.test(text.slice(pad))) return pad;
+  if (text.length % 4 !== 0) return text.length - (text.length % 4);
+  return undefined;
+}
+
 type Walk = {
   typeError?: DecodeError;
   unknown: DecodeError[];
@@ -135,7 +146,7 @@ function walk(value: unknown, node: Schema, path: FieldPath, jsonPath: string[],
   };
   if (schema['x-kubernetes-preserve-unknown-fields']) return;
   if (schema['x-kubernetes-quantity']) {
-    if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string' || !parseQuantity(value)) typeError(QUANTITY_REGEX_MESSAGE);
+    if ((typeof value !== 'string' && typeof value !== 'number') || !parseQuantity(value)) typeError(QUANTITY_REGEX_MESSAGE);
     return;
   }
   if (schema['x-kubernetes-int-or-string']) {
@@ -148,6 +159,10 @@ function walk(value: unknown, node: Schema, path: FieldPath, jsonPath: string[],
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string' && !(value instanceof Date)) typeError();
+      else if (schema.format === 'byte' && typeof value === 'string') {
+        const bad = base64Error(value);
+        if (bad !== undefined) out.typeError = { path, message: `illegal base64 data at input byte ${bad}` };
+      }
       return;
     case 'boolean':
       if (typeof value !== 'boolean') typeError();

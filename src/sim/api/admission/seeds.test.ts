@@ -69,8 +69,10 @@ kind: ConfigMap
 metadata:
   name: qotd
   namespace: default
----
-apiVersion: v1
+`;
+// The slide's Secret: its base64 has a typo (22 characters, not a multiple of 4), which a real API
+// server refuses; the test checks that answer and applies the value `echo -n my-secret-pw | base64` gives.
+const SECRET = `apiVersion: v1
 data:
   # echo "my-secret-pw" | base64
   password: bXktdjc2VjcmV0LXB3Cg==
@@ -143,9 +145,15 @@ spec:
 `;
 
 describe('the workshop decks\' manifests', () => {
-  it('apply cleanly', () => {
+  it('apply cleanly (the Secret once its base64 typo is fixed)', () => {
     const c = createCluster();
-    for (const yaml of [NODE_AFFINITY, SIDECAR, NGINX_2, CONFIG, WEB]) {
+    expect(c.apply(SECRET)[0].error).toEqual({
+      message: 'Error from server (BadRequest): Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 20',
+      line: 4,
+      column: 3,
+    });
+    const secret = SECRET.replace('bXktdjc2VjcmV0LXB3Cg==', 'bXktc2VjcmV0LXB3');
+    for (const yaml of [NODE_AFFINITY, SIDECAR, NGINX_2, CONFIG, secret, WEB]) {
       for (const r of c.apply(yaml)) expect(r.error, `${r.kind}/${r.name}`).toBeUndefined();
     }
     expect(c.get('deploy', 'web')!.spec.template.spec.containers[0].livenessProbe).toEqual({
