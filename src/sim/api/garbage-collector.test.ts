@@ -104,3 +104,44 @@ describe('garbage collector', () => {
     expect(c.get('cm', 'child')!.metadata.ownerReferences).toBeUndefined();
   });
 });
+
+describe('garbage collector (property)', () => {
+  it('after background deletions settle, no object keeps a reference to a missing owner, and nothing whose owners all went survives', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        // Object i may be owned by any of the objects before it (a DAG).
+        fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 2, maxLength: 12 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        (ownerPicks, deletePicks) => {
+          const { c, api, cm } = setup();
+          const objs: KObject[] = [];
+          ownerPicks.forEach((picks, i) => {
+            const owners = i === 0 ? [] : [...new Set(picks.map((p) => p % i))].map((j) => objs[j]);
+            objs.push(cm(`o${i}`, owners));
+          });
+          const deleted = new Set<string>();
+          for (const d of deletePicks) {
+            const o = objs[d % objs.length];
+            if (deleted.has(o.metadata.name)) continue;
+            deleted.add(o.metadata.name);
+            if (c.get('cm', o.metadata.name)) api.delete('ConfigMap', 'default', o.metadata.name);
+          }
+          c.advance(2_000);
+          const alive = new Map(c.list('cm', { namespace: 'default' }).map((o) => [o.metadata.uid, o]));
+          // Expected survivors: an object survives iff it was not deleted and (it had no owners, or one owner survives).
+          const survives = new Map<string, boolean>();
+          objs.forEach((o, i) => {
+            const owners = (o.metadata.ownerReferences ?? []).map((r) => objs.find((x) => x.metadata.uid === r.uid)!);
+            const ok = !deleted.has(o.metadata.name) && (owners.length === 0 || owners.some((w) => survives.get(w.metadata.name)));
+            survives.set(o.metadata.name, ok);
+            void i;
+          });
+          for (const o of objs) expect(alive.has(o.metadata.uid)).toBe(survives.get(o.metadata.name));
+          for (const o of alive.values()) for (const r of o.metadata.ownerReferences ?? []) expect(alive.has(r.uid)).toBe(true);
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+});
