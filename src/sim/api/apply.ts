@@ -27,7 +27,17 @@ export type ApplyResult = {
   error?: ApplyError;
 };
 
-export type ApplyOptions = { namespace?: string; as?: string; mode?: 'apply' | 'create' | 'replace'; dryRun?: boolean };
+export type ApplyOptions = {
+  namespace?: string;
+  as?: string;
+  mode?: 'apply' | 'create' | 'replace';
+  dryRun?: boolean;
+  /**
+   * Whether `namespace` must match a manifest's own (kubectl's `-n`), or is only the default for
+   * manifests without one (the kubeconfig context's namespace). Default: enforce.
+   */
+  enforceNamespace?: boolean;
+};
 
 /** Apply every document of a YAML text. One result per object, in order; errors never throw. */
 export function applyManifests(ctx: EngineContext, text: string, opts: ApplyOptions = {}): ApplyResult[] {
@@ -102,7 +112,7 @@ function applyOne(ctx: EngineContext, value: unknown, opts: ApplyOptions, _at: (
   let namespace: string | undefined;
   if (def.namespaced) {
     const own = metadata?.namespace as string | undefined;
-    if (own && opts.namespace && own !== opts.namespace) {
+    if (own && opts.namespace && own !== opts.namespace && opts.enforceNamespace !== false) {
       fail(`the namespace from the provided object "${own}" does not match the namespace "${opts.namespace}". You must pass '--namespace=${own}' to perform this operation.`, ['metadata', 'namespace']);
     }
     namespace = own || opts.namespace || 'default';

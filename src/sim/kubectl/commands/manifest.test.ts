@@ -89,6 +89,12 @@ describe('kubectl apply / create -f / replace', () => {
     expect(c.get('cm', 'cfg', 'team-a')).toBeDefined();
     const r = c.kubectl('apply -f - -n kube-system', { stdin: CM.replace('name: cfg', 'name: cfg\n  namespace: team-a') });
     expect(r.stderr).toContain('the namespace from the provided object "team-a" does not match the namespace "kube-system"');
+    // The context's namespace is only a default: a manifest's own namespace wins without -n.
+    c.kubectl('config set-context --current --namespace=kube-system');
+    expect(c.kubectl('apply -f -', { stdin: CM.replace('name: cfg', 'name: mine\n  namespace: team-a') }).stdout).toBe('configmap/mine created\n');
+    expect(c.get('cm', 'mine', 'team-a')).toBeDefined();
+    expect(c.kubectl('apply -f -', { stdin: CM.replace('name: cfg', 'name: here') }).stdout).toBe('configmap/here created\n');
+    expect(c.get('cm', 'here', 'kube-system')).toBeDefined();
   });
 
   it('replace swaps the object, and a missing one is NotFound', () => {

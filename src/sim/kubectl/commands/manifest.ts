@@ -57,8 +57,8 @@ export function runManifests(mode: ManifestMode, p: ParsedArgs, k: KubectlContex
     }
   }
 
-  const results = applyManifests(k.ctx, files.text, { namespace: explicitNs ?? namespace, mode, dryRun: dry !== 'none' });
   // A namespace from the context is a default, not a demand: only an explicit -n conflicts with the manifest.
+  const results = applyManifests(k.ctx, files.text, { namespace: explicitNs ?? namespace, enforceNamespace: explicitNs !== undefined, mode, dryRun: dry !== 'none' });
   const out: string[] = [];
   const printed: KObject[] = [];
   const failures: { r: ApplyResult; patch: boolean }[] = [];
