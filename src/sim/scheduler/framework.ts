@@ -78,6 +78,10 @@ export class Framework {
   }
 
   private readonly allFilters: number[];
+  // Scratch space reused across cycles (the hot path allocates as little as it can).
+  private failScratch = new Int16Array(0);
+  private feasibleScratch = new Int32Array(0);
+  private readonly scoreScratch: number[] = [];
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters): { index: number; failure: Failure } | undefined {
@@ -115,17 +119,22 @@ export class Framework {
 
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);
-    const failAtAll = new Int16Array(n);
+    if (this.failScratch.length < n) {
+      this.failScratch = new Int16Array(n);
+      this.feasibleScratch = new Int32Array(n);
+    }
+    const failAtAll = this.failScratch;
+    const feasibleAt = this.feasibleScratch; // index in `evaluated` of each feasible node
     const evaluated: string[] = [];
     const reasons: (string | undefined)[] = [];
     const statuses = new Map<string, Failure>();
     const feasible: NodeInfo[] = [];
-    const feasibleAt: number[] = []; // index in `evaluated` of each feasible node
     const excluded = allowed ? unresolvable(`node(s) didn't satisfy plugin(s) [${narrowedBy.join(' ')}]`) : undefined;
     const start = n ? this.nextStartNodeIndex % n : 0;
     let m = 0;
-    for (let k = 0; k < n && feasible.length < toFind; k++) {
-      const node = allNodes[(start + k) % n];
+    let f = 0;
+    for (let k = 0, idx = start; k < n && f < toFind; k++, idx = idx + 1 === n ? 0 : idx + 1) {
+      const node = allNodes[idx];
       evaluated.push(node.name);
       if (allowed && !allowed.has(node.name)) {
         failAtAll[m] = PREFILTER_EXCLUDED;
@@ -140,7 +149,7 @@ export class Framework {
         } else {
           failAtAll[m] = PASSED;
           feasible.push(node);
-          feasibleAt.push(m);
+          feasibleAt[f++] = m;
         }
       }
       m++;
@@ -149,24 +158,24 @@ export class Framework {
     reasons.length = m;
 
     // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
-    const f = feasible.length;
-    const scorePlugins: string[] = [];
-    const columns: Uint8Array[] = [];
+    const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
+    const scorePlugins = scorers.map(({ plugin }) => plugin.name);
+    const scoreArr = new Uint8Array(scorers.length * m);
     const totals = new Int32Array(m);
     if (f) {
-      const scores = new Array<number>(f);
-      for (const { plugin, weight } of this.scorers) {
-        if (plugin.preScore && !plugin.preScore(state, pod, feasible)) continue;
+      const scores = this.scoreScratch;
+      scores.length = f;
+      for (let p = 0; p < scorers.length; p++) {
+        const { plugin, weight } = scorers[p];
         plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
-        const col = new Uint8Array(m);
+        const base = p * m;
         for (let i = 0; i < f; i++) {
-          const v = scores[i] > 100 ? 100 : scores[i] > 0 ? scores[i] | 0 : 0;
-          col[feasibleAt[i]] = v;
+          const s = scores[i];
+          const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
+          scoreArr[base + feasibleAt[i]] = v;
           totals[feasibleAt[i]] += weight * v;
         }
-        scorePlugins.push(plugin.name);
-        columns.push(col);
       }
     }
 
@@ -197,8 +206,6 @@ export class Framework {
       chosen = feasible[pick];
     }
 
-    const scoreArr = new Uint8Array(columns.length * m);
-    for (let p = 0; p < columns.length; p++) scoreArr.set(columns[p], p * m);
     const attempt: Attempt = {
       at: now,
       result: chosen ? { node: chosen.name } : { message: '' },

@@ -7,8 +7,7 @@
 import type { KObject } from '../api/types';
 import { matches, type Selector } from '../api/selectors';
 import { deepEqual as jsonEqual } from '../api/json';
-import { milliValue, value } from '../api/quantity';
-import { buildPodInfo, normalizeImage, podHasAffinity } from './pod-info';
+import { buildPodInfo, milliOf, normalizeImage, podHasAffinity, unitsOf } from './pod-info';
 import { emptyResources, type NodeInfoView, type PodInfo, type Resources, type Taint } from './types';
 
 export class NodeInfo implements NodeInfoView {
@@ -46,13 +45,13 @@ export class NodeInfo implements NodeInfoView {
     const alloc = node.status?.allocatable ?? {};
     const r = emptyResources();
     for (const [k, q] of Object.entries(alloc)) {
-      if (k === 'cpu') r.milliCPU = milliValue(q) || 0;
-      else if (k === 'memory') r.memory = value(q) || 0;
-      else if (k === 'ephemeral-storage') r.ephemeralStorage = value(q) || 0;
-      else if (k !== 'pods') r.scalar.set(k, value(q) || 0);
+      if (k === 'cpu') r.milliCPU = milliOf(q);
+      else if (k === 'memory') r.memory = unitsOf(q);
+      else if (k === 'ephemeral-storage') r.ephemeralStorage = unitsOf(q);
+      else if (k !== 'pods') r.scalar.set(k, unitsOf(q));
     }
     this.allocatable = r;
-    this.allowedPods = Number(value(alloc.pods)) || 0;
+    this.allowedPods = unitsOf(alloc.pods);
     const images = new Map<string, number>();
     for (const img of node.status?.images ?? []) {
       for (const n of img?.names ?? []) images.set(normalizeImage(String(n)), Number(img.sizeBytes) || 0);
@@ -238,7 +237,11 @@ export class SchedulerCache {
       // The scheduler hands over the info it just computed for the pod it binds.
       const hint = this.assumed;
       this.assumed = undefined;
-      const info = hint && hint.uid === uid && sameForScheduling(hint.pod, pod, true) ? { ...hint, pod } : buildPodInfo(pod);
+      let info: PodInfo;
+      if (hint && hint.uid === uid && sameForScheduling(hint.pod, pod, true)) {
+        info = hint;
+        info.pod = pod;
+      } else info = buildPodInfo(pod);
       this.attach(info, nowNode);
     }
   }

@@ -19,13 +19,36 @@ function num(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
+// Quantities repeat endlessly across pods ("100m", "128Mi"): parse each spelling once.
+const MILLI = new Map<unknown, number>();
+const UNITS = new Map<unknown, number>();
+const MEMO_LIMIT = 10_000;
+
+export function milliOf(q: unknown): number {
+  let v = MILLI.get(q);
+  if (v === undefined) {
+    v = num(milliValue(q));
+    if (MILLI.size < MEMO_LIMIT) MILLI.set(q, v);
+  }
+  return v;
+}
+
+export function unitsOf(q: unknown): number {
+  let v = UNITS.get(q);
+  if (v === undefined) {
+    v = num(value(q));
+    if (UNITS.size < MEMO_LIMIT) UNITS.set(q, v);
+  }
+  return v;
+}
+
 function addList(into: Resources, list: Record<string, unknown> | undefined, sign = 1): void {
   if (!list) return;
   for (const [name, q] of Object.entries(list)) {
-    if (name === 'cpu') into.milliCPU += sign * num(milliValue(q));
-    else if (name === 'memory') into.memory += sign * num(value(q));
-    else if (name === 'ephemeral-storage') into.ephemeralStorage += sign * num(value(q));
-    else if (name !== 'pods') into.scalar.set(name, (into.scalar.get(name) ?? 0) + sign * num(value(q)));
+    if (name === 'cpu') into.milliCPU += sign * milliOf(q);
+    else if (name === 'memory') into.memory += sign * unitsOf(q);
+    else if (name === 'ephemeral-storage') into.ephemeralStorage += sign * unitsOf(q);
+    else if (name !== 'pods') into.scalar.set(name, (into.scalar.get(name) ?? 0) + sign * unitsOf(q));
   }
 }
 

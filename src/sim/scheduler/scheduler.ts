@@ -65,13 +65,14 @@ export class Scheduler {
     const taints = new TaintToleration();
     const affinity = new NodeAffinity();
     const ports = new NodePorts();
+    const nodeName = new NodeName();
     const fit = new NodeResourcesFit();
     const spread = new PodTopologySpread(this.cache, ctx.store);
     const interPod = new InterPodAffinity(this.cache, nsLabels);
     // The default profile's order and weights (kube-scheduler v1.30 default plugins).
     this.framework = new Framework(
-      [affinity, ports, spread, interPod],
-      [new NodeUnschedulable(), new NodeName(), taints, affinity, ports, fit, spread, interPod],
+      [nodeName, affinity, ports, spread, interPod],
+      [new NodeUnschedulable(), nodeName, taints, affinity, ports, fit, spread, interPod],
       [
         { plugin: taints, weight: 3 },
         { plugin: affinity, weight: 2 },

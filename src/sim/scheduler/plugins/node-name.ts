@@ -1,11 +1,16 @@
 /** NodeName: a pod that names its node (`spec.nodeName`) fits only there. */
-import { unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo } from '../types';
+import { SKIP, unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo, type PreFilterPlugin } from '../types';
 
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
 const FAILURE = unresolvable(ERR_REASON_NODE_NAME);
 
-export class NodeName implements FilterPlugin {
+export class NodeName implements PreFilterPlugin, FilterPlugin {
   readonly name = 'NodeName';
+
+  /** Nothing to check for a pod that names no node (the usual case): skip the filter. */
+  preFilter(_state: unknown, pod: PodInfo) {
+    return pod.pod.spec?.nodeName ? undefined : SKIP;
+  }
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     const want = pod.pod.spec?.nodeName;
