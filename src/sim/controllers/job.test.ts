@@ -164,4 +164,25 @@ describe('job controller', () => {
     expect(p.metadata.deletionTimestamp).toBeDefined();
     expect(p.metadata.finalizers).toBeUndefined();
   });
+
+  it('podReplacementPolicy: TerminatingOrFailed replaces a terminating pod; Failed waits until it is terminal', () => {
+    for (const policy of ['TerminatingOrFailed', 'Failed']) {
+      const { c, pods, active, job } = setup(`  podReplacementPolicy: ${policy}`);
+      const [first] = pods();
+      c.ctx.api.mutate('Pod', 'default', first.metadata.name, (d) => {
+        d.spec.nodeName = 'node-x'; // no kubelet there: the deletion stays pending
+        d.status = { phase: 'Running' };
+      });
+      c.ctx.api.delete('Pod', 'default', first.metadata.name);
+      c.advance(15_000); // past the 10 s back-off of the first failure
+      expect(job().status).toMatchObject({ failed: 1, terminating: 1 });
+      expect(active()).toHaveLength(policy === 'Failed' ? 0 : 1);
+      c.ctx.api.mutate('Pod', 'default', first.metadata.name, (d) => {
+        d.status.phase = 'Failed';
+      });
+      c.advance(200);
+      expect(active()).toHaveLength(1);
+      expect(job().status).toMatchObject({ failed: 1, terminating: 0, active: 1 });
+    }
+  });
 });

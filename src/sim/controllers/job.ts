@@ -249,7 +249,10 @@ export class JobController extends Controller {
 
     // 5. Run the right number of pods.
     const wait = this.backoffRemaining(record, now);
-    if (indexed) this.manageIndexed(job, active, completed, completions ?? 0, parallelism, wait, requeue);
+    // podReplacementPolicy Failed: a terminating pod is replaced only once it is gone or failed.
+    const waitForTerminating = spec.podReplacementPolicy === 'Failed';
+    const terminating = waitForTerminating ? live.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p) && this.ctx.store.get('Pod', p.metadata.namespace, p.metadata.name)) : [];
+    if (indexed) this.manageIndexed(job, active, completed, completions ?? 0, parallelism, wait, requeue, terminating);
     else {
       let want: number;
       if (completions === undefined) want = status.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
@@ -258,9 +261,9 @@ export class JobController extends Controller {
         // Fewer wanted (parallelism lowered): drop the pods least far along first.
         const extra = [...active].sort(byProgress).slice(0, active.length - want);
         for (const p of extra) this.deletePod(job, p);
-      } else if (active.length < want) {
+      } else if (active.length + terminating.length < want) {
         if (wait > 0) requeue(wait);
-        else for (let i = active.length; i < want; i++) this.createPod(job, undefined);
+        else for (let i = active.length + terminating.length; i < want; i++) this.createPod(job, undefined);
       }
     }
     const after = this.ownedPods(job).filter(isActive);
@@ -274,7 +277,16 @@ export class JobController extends Controller {
     return succeeded >= completions;
   }
 
-  private manageIndexed(job: KObject, active: KObject[], completed: Set<number>, completions: number, parallelism: number, wait: number, requeue: (ms: number) => void): void {
+  private manageIndexed(
+    job: KObject,
+    active: KObject[],
+    completed: Set<number>,
+    completions: number,
+    parallelism: number,
+    wait: number,
+    requeue: (ms: number) => void,
+    terminating: KObject[],
+  ): void {
     const running = new Map<number, KObject[]>();
     for (const p of active) {
       const idx = completionIndexOf(p);
@@ -294,8 +306,9 @@ export class JobController extends Controller {
     }
     if (running.size >= parallelism) return;
     if (wait > 0) return requeue(wait);
+    const held = new Set(terminating.map(completionIndexOf));
     for (let i = 0; i < completions && running.size < parallelism; i++) {
-      if (completed.has(i) || running.has(i)) continue;
+      if (completed.has(i) || running.has(i) || held.has(i)) continue;
       this.createPod(job, i);
       running.set(i, []);
     }
@@ -405,6 +418,8 @@ export class JobController extends Controller {
   private finishStatus(job: KObject, status: any, active: KObject[], conditions: Condition[]): void {
     status.active = active.length;
     status.ready = active.filter(isReady).length;
+    // status.terminating (JobPodReplacementPolicy, on by default since 1.29): pods being deleted, not yet terminal.
+    status.terminating = this.ownedPods(job).filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
     if (conditions.length) status.conditions = conditions;
     this.writeStatus(job, status);
   }
