@@ -4,7 +4,7 @@ import { ClusterView } from '../cluster/ClusterView';
 import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
-import { CommandLine } from '../terminal/CommandLine';
+import { Console } from '../terminal/Console';
 import { useCluster } from '../store/cluster-store';
 import { SYSTEM_NAMESPACES, useUi } from '../store/ui-store';
 import { useEngine } from './engine-context';
@@ -162,7 +162,7 @@ export function App() {
         {sidebar === 'events' ? <EventsFeed /> : <Inspector />}
       </aside>
       <footer className="console">
-        <CommandLine />
+        <Console />
       </footer>
     </div>
   );

@@ -18,6 +18,8 @@ export class EngineClient {
   private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   private lastSnapshot?: ClusterSnapshot;
   private speed = 1;
+  /** The console's running streams (`get -w`, `rollout status`, `logs -f`) by id. */
+  private streams = new Map<number, (chunk: Extract<Response, { type: 'stream' }>) => void>();
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -42,6 +44,9 @@ export class EngineClient {
     } else if (msg.type === 'snapshot') {
       this.lastSnapshot = msg.snapshot;
       this.on.snapshot(msg.snapshot);
+    } else if (msg.type === 'stream') {
+      this.streams.get(msg.id)?.(msg);
+      if (msg.done) this.streams.delete(msg.id);
     } else if (msg.type === 'result') {
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -57,6 +62,12 @@ export class EngineClient {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'call', id, command, params } satisfies Request<K>);
     });
+  }
+
+  /** Hear a console stream's further output (see `startStream` in the protocol); returns the way to stop listening. */
+  onStream(id: number, fn: (chunk: Extract<Response, { type: 'stream' }>) => void): () => void {
+    this.streams.set(id, fn);
+    return () => this.streams.delete(id);
   }
 
   /** Start a cluster from a spec or a snapshot. */
@@ -77,6 +88,8 @@ export class EngineClient {
   async restart(reason: string): Promise<void> {
     for (const p of this.pending.values()) p.reject(new Error(reason));
     this.pending.clear();
+    for (const [id, fn] of this.streams) fn({ type: 'stream', id, data: '', done: true, exitCode: 1 });
+    this.streams.clear();
     this.worker.terminate();
     this.spawn();
     await this.call('init', { snapshot: this.lastSnapshot, speed: this.speed });
