@@ -162,7 +162,7 @@ export class ConsoleSession {
       if (this.entry?.id !== id) return;
       this.print(filter(chunk.data));
       if (chunk.done) {
-        if (chunk.exitCode) this.entry && (this.entry.ok = false);
+        if (chunk.exitCode && this.entry) this.entry.ok = false;
         this.finish();
         this.term.write(this.editor.render());
       }
