@@ -773,6 +773,12 @@ export class PodWorker {
   }
 
   exec(c: ContainerState, argv: string[], stdin?: string): ExecResult {
+    // kube-proxy's image has no shell, but it does carry iptables: in a host-network pod the rules it
+    // shows are the node's, which the network layer keeps.
+    if (this.pod.spec?.hostNetwork && (argv[0] === 'iptables-save' || argv[0] === 'iptables')) {
+      const r = this.kubelet.netexec(this.namespace, this.name, argv);
+      if (r) return r;
+    }
     const host: ShellHost = {
       fs: c.fs!,
       env: new Map(c.env),
