@@ -156,4 +156,14 @@ describe('node lifecycle controller', () => {
     run(1_000);
     expect(node('control-plane').spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
   });
+
+  it('pods of a deleted node are removed after the pod GC quarantine', () => {
+    const { c, api, pod, run } = setup();
+    pod('stranded', [UNREACHABLE_TOLERATION()]);
+    api.delete('Node', undefined, 'node-1');
+    run(30_000);
+    expect(c.get('pod', 'stranded')).toBeDefined();
+    run(20_000);
+    expect(c.get('pod', 'stranded')).toBeUndefined();
+  });
 });

@@ -13,6 +13,8 @@
  * Taint manager: a pod on a node with a NoExecute taint it does not tolerate is deleted at once;
  * one that tolerates it for `tolerationSeconds` is deleted when that runs out, counted from when
  * the taint was added (`TaintManagerEviction`, `Marking for deletion Pod default/web-x`).
+ *
+ * Also the pod garbage collector's orphan pass: pods bound to a deleted node are force-deleted.
  */
 import type { EngineContext } from '../context';
 import { Controller, type ReconcileResult } from './controller';
@@ -67,6 +69,8 @@ const KUBELET_HEALTHY: Record<string, { status: string; reason: string; message:
 };
 const OUR_REASONS = new Set(['NodeStatusUnknown', 'NodeStatusNeverUpdated']);
 
+/** The pod GC waits this long before removing the pods of a deleted node (quarantine). */
+const ORPHAN_QUARANTINE_MS = 40_000;
 /** Store index: pods by the node they are bound to. */
 const PODS_BY_NODE = 'node-lifecycle:podsByNode';
 
@@ -76,6 +80,8 @@ export class NodeLifecycleController extends Controller {
   readonly name = 'node-controller';
   /** Pods with a pending eviction, so that a cancelled one can be announced. */
   private readonly pendingEviction = new Set<string>();
+  /** When each deleted node was seen to go (the pod GC's quarantine starts then). */
+  private readonly nodeGoneAt = new Map<string, number>();
 
   start(): void {
     this.ctx.store.addIndex(PODS_BY_NODE, 'Pod', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
@@ -89,12 +95,25 @@ export class NodeLifecycleController extends Controller {
       if (!node || c.type === 'DELETED') return;
       if (c.type === 'ADDED' || c.old.spec?.nodeName !== node) this.queue.add(node);
     });
+    // A deleted node: its pods are orphans, removed after the pod GC's quarantine.
+    this.ctx.store.watch('Node', (c: Change) => {
+      if (c.type !== 'DELETED') return;
+      this.nodeGoneAt.set(c.object.metadata.name, this.ctx.clock.now);
+      this.queue.addAfter(c.object.metadata.name, ORPHAN_QUARANTINE_MS);
+    });
     for (const n of this.ctx.store.each('Node')) this.enqueue(n);
   }
 
   reconcile(name: string): ReconcileResult {
     const node = this.ctx.store.get('Node', undefined, name);
-    if (!node) return;
+    if (!node) {
+      const left = (this.nodeGoneAt.get(name) ?? -Infinity) + ORPHAN_QUARANTINE_MS - this.ctx.clock.now;
+      if (left > 0) return { requeueAfter: left };
+      this.nodeGoneAt.delete(name);
+      this.removeOrphanedPods(name);
+      return;
+    }
+    this.nodeGoneAt.delete(name);
     const now = this.ctx.clock.now;
     let requeue = Infinity;
 
@@ -273,6 +292,26 @@ export class NodeLifecycleController extends Controller {
       this.ctx.api.delete('Pod', pod.metadata.namespace, pod.metadata.name);
     } catch (e) {
       if (!(e instanceof ApiError && e.reason === 'NotFound')) throw e;
+    }
+  }
+
+  /**
+   * The pod garbage collector's orphan pass: pods bound to a node that no longer exists are
+   * force-deleted (no kubelet will ever confirm their termination), with DisruptionTarget
+   * `DeletionByPodGC`.
+   */
+  private removeOrphanedPods(nodeName: string): void {
+    if (this.ctx.store.get('Node', undefined, nodeName)) return;
+    for (const pod of this.ctx.store.byIndex(PODS_BY_NODE, nodeName)) {
+      this.ctx.api.mutate('Pod', pod.metadata.namespace, pod.metadata.name, (d) => {
+        d.status = d.status ?? {};
+        const conds: Condition[] = (d.status.conditions ?? []).filter((c: Condition) => c.type !== 'DisruptionTarget');
+        conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: this.ctx.clock.iso() });
+        d.status.conditions = conds;
+        if (d.status.phase !== 'Succeeded' && d.status.phase !== 'Failed') d.status.phase = 'Failed';
+      });
+      this.pendingEviction.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      this.ctx.api.remove('Pod', pod.metadata.namespace, pod.metadata.name);
     }
   }
 
