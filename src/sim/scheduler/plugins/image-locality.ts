@@ -21,18 +21,35 @@ export class ImageLocality implements ScorePlugin {
     for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
   }
 
-  score(_state: unknown, pod: PodInfo, node: NodeInfoView): number {
-    if (!node.images.size || !pod.images.length) return 0;
+  /** Per pod, once: each image's spread factor (nodes having it / all nodes) and the thresholds. */
+  preScore(state: CycleState, pod: PodInfo): boolean {
     const total = this.totalNodes() || 1;
-    let sum = 0;
+    const images: string[] = [];
+    const spread: number[] = [];
     for (const image of pod.images) {
-      const size = node.images.get(image);
-      if (size === undefined) continue;
-      sum += Math.trunc(size * ((this.imageNodes.get(image) ?? 1) / total));
+      const having = this.imageNodes.get(image);
+      if (!having) continue; // on no node: adds nothing anywhere
+      images.push(image);
+      spread.push(having / total);
     }
     const containers = (pod.pod.spec?.containers?.length ?? 0) + (pod.pod.spec?.initContainers?.length ?? 0);
-    const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers);
-    const clamped = Math.min(max, Math.max(MIN_THRESHOLD, sum));
-    return Math.trunc((100 * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+    const s: ImageState = { images, spread, max: MAX_CONTAINER_THRESHOLD * Math.max(1, containers) };
+    state.set(this.name, s);
+    return true;
+  }
+
+  score(state: CycleState, pod: PodInfo, node: NodeInfoView): number {
+    const s = (state.get(this.name) as ImageState | undefined) ?? (this.preScore(state, pod), state.get(this.name) as ImageState);
+    let sum = 0;
+    if (s.images.length && node.images.size) {
+      for (let i = 0; i < s.images.length; i++) {
+        const size = node.images.get(s.images[i]);
+        if (size !== undefined) sum += Math.trunc(size * s.spread[i]);
+      }
+    }
+    const clamped = Math.min(s.max, Math.max(MIN_THRESHOLD, sum));
+    return Math.trunc((100 * (clamped - MIN_THRESHOLD)) / (s.max - MIN_THRESHOLD));
   }
 }
+
+type ImageState = { images: string[]; spread: number[]; max: number };
