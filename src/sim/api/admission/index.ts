@@ -9,6 +9,7 @@ import { corePlugins } from './core';
 import { networkingPlugins } from './networking';
 import { autoscalingPlugins } from './autoscaling';
 import { limitRangePlugins } from './limit-range';
+import { resourceQuotaPlugins } from './resource-quota';
 import { quantitiesPlugin } from './quantities';
 import { initialPodStatus } from './defaults-pod';
 
@@ -24,6 +25,7 @@ export function registerAdmission(chain: AdmissionChain): void {
     ...networkingPlugins,
     ...limitRangePlugins,
     quantitiesPlugin,
+    ...resourceQuotaPlugins,
     { name: 'PodStatus', kinds: ['Pod'], default: (pod, old) => (old ? undefined : initialPodStatus(pod)) },
   );
 }

@@ -62,7 +62,7 @@ function validateLimitRange(lr: KObject): FieldError[] {
 }
 
 function limitRanges(ctx: EngineContext, namespace: string | undefined): KObject[] {
-  return namespace ? ctx.store.list('LimitRange', namespace) : [];
+  return namespace && ctx.store.count('LimitRange', namespace) ? ctx.store.list('LimitRange', namespace) : [];
 }
 
 /** Missing limits and requests of each container from the namespace's Container defaults. */
