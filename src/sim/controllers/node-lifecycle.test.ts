@@ -166,4 +166,16 @@ describe('node lifecycle controller', () => {
     run(20_000);
     expect(c.get('pod', 'stranded')).toBeUndefined();
   });
+
+  it('a node whose kubelet never posted status is Unknown after the 60 s startup grace', () => {
+    const { c, api, run, silent } = setup();
+    silent.add('node-9');
+    api.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-9' } } as NewObject);
+    run(50_000);
+    expect(c.get('node', 'node-9')!.status?.conditions).toBeUndefined();
+    run(20_000);
+    const ready = c.get('node', 'node-9')!.status.conditions.find((x: { type: string }) => x.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.' });
+    expect(c.get('node', 'node-9')!.spec.taints.map((t: { key: string }) => t.key)).toEqual(['node.kubernetes.io/unreachable', 'node.kubernetes.io/unreachable']);
+  });
 });
