@@ -107,7 +107,9 @@ export class NodeLifecycleController extends Controller {
   reconcile(name: string): ReconcileResult {
     const node = this.ctx.store.get('Node', undefined, name);
     if (!node) {
-      const left = (this.nodeGoneAt.get(name) ?? -Infinity) + ORPHAN_QUARANTINE_MS - this.ctx.clock.now;
+      // Quarantine from when the node was first seen missing (a pod bound to a name that never was a node too).
+      if (!this.nodeGoneAt.has(name)) this.nodeGoneAt.set(name, this.ctx.clock.now);
+      const left = this.nodeGoneAt.get(name)! + ORPHAN_QUARANTINE_MS - this.ctx.clock.now;
       if (left > 0) return { requeueAfter: left };
       this.nodeGoneAt.delete(name);
       this.removeOrphanedPods(name);
