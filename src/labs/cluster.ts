@@ -19,7 +19,7 @@ export type LabCluster = {
 
 /**
  * Fill in the values a lab cannot know in advance: `{{nodeIP node-1}}`, `{{nodePort web}}`,
- * `{{clusterIP web}}`, `{{pod app=web}}` (the first Running pod, by name, that the selector matches);
+ * `{{clusterIP web}}`, `{{podIP client}}`, `{{pod app=web}}` (the first Running pod, by name, that the selector matches);
  * each takes an optional namespace after the name (`{{pod app=web dns-lab}}`). Unknown values stay
  * visibly unresolved (`<no pod app=web>`) so the check fails with a readable message.
  */
@@ -39,6 +39,10 @@ export function expand(text: string, cluster: LabCluster): string {
       case 'clusterIP': {
         const s = cluster.get('Service', arg, namespace);
         return String(s?.spec?.clusterIP ?? `<no service ${arg}>`);
+      }
+      case 'podIP': {
+        const p = cluster.get('Pod', arg, namespace);
+        return String(p?.status?.podIP ?? `<no IP for pod ${arg}>`);
       }
       case 'pod': {
         const pods = cluster
