@@ -413,7 +413,9 @@ export class PodWorker {
       return;
     }
     c.step = 'pulling';
-    c.waiting = { reason: c.init ? 'PodInitializing' : 'ContainerCreating' };
+    // A retried pull keeps showing the last failure (ImagePullBackOff) until it succeeds or fails
+    // again, as the kubelet reports it; only the first pull shows ContainerCreating.
+    if (!c.pull) c.waiting = { reason: c.init ? 'PodInitializing' : 'ContainerCreating' };
     this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
     this.dirty();
     const epoch = ++c.epoch;

@@ -5,6 +5,8 @@ import { namespaceVisible, useUi } from '../store/ui-store';
 import type { IngressView, NodeView, PodView, ServiceView } from '../../worker/view-model';
 import { computeLayout, SlotMemory } from './layout';
 import { ClusterRenderer } from './render';
+import { PacketOverlay } from '../packets/PacketOverlay';
+import { pickForPackets, publishLayout } from '../packets/viewport';
 
 export function ClusterView() {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -15,7 +17,7 @@ export function ClusterView() {
 
   useEffect(() => {
     if (!svgRef.current) return;
-    renderer.current = new ClusterRenderer(svgRef.current, (p) => useUi.getState().select(p));
+    renderer.current = new ClusterRenderer(svgRef.current, (p) => pickForPackets(p) || useUi.getState().select(p));
     const draw = () => {
       frame.current = 0;
       const { rows } = useCluster.getState();
@@ -30,8 +32,10 @@ export function ClusterView() {
         else if (r.kind === 'Service' && namespaceVisible(r.namespace, namespace, showSystem) && !(r.namespace === 'default' && r.name === 'kubernetes' && !showSystem)) services.push(r);
         else if (r.kind === 'Ingress' && namespaceVisible(r.namespace, namespace, showSystem)) ingresses.push(r);
       }
-      const layout = computeLayout({ nodes, pods, services, ingresses }, memory.current);
+      const el = svgRef.current;
+      const layout = computeLayout({ nodes, pods, services, ingresses }, memory.current, el ? { w: el.clientWidth, h: el.clientHeight } : undefined);
       lastLayout.current = layout;
+      publishLayout(svgRef.current, layout);
       const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
       renderer.current?.render({ nodes, pods, services, ingresses }, layout, selection?.uid, reduced);
     };
@@ -40,7 +44,7 @@ export function ClusterView() {
     };
     const unsubs = [useCluster.subscribe(schedule), useUi.subscribe(schedule)];
     schedule();
-    const onResize = () => lastLayout.current && renderer.current?.fit(lastLayout.current, false);
+    const onResize = () => schedule();
     window.addEventListener('resize', onResize);
     return () => {
       unsubs.forEach((u) => u());
@@ -52,6 +56,7 @@ export function ClusterView() {
   return (
     <div className="cluster-view">
       <svg ref={svgRef} className="cluster-svg" role="img" aria-label="Cluster: nodes, pods and services" />
+      <PacketOverlay />
       <button className="fit-button" type="button" onClick={() => lastLayout.current && renderer.current?.fit(lastLayout.current)} title="Fit the cluster to the view">
         Fit
       </button>

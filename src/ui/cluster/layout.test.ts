@@ -48,3 +48,13 @@ describe('cluster layout', () => {
     expect(computeLayout({ nodes: [node('node-1')], pods, services: [], ingresses: [] }, new SlotMemory()).mode).toBe('dot');
   });
 });
+
+describe('node grid shape', () => {
+  it('chooses the shape that scales largest into the viewport', async () => {
+    const { nodesPerRow } = await import('./layout');
+    // Four nodes on a wide stage: one row; on a square stage: two by two.
+    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 2000, h: 400 })).toBe(4);
+    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 700, h: 600 })).toBe(2);
+    expect(nodesPerRow(1, 300, 200, 0, 60, { w: 700, h: 600 })).toBe(1);
+  });
+});

@@ -25,7 +25,7 @@ export type Layout = {
   edges: Edge[];
 };
 
-export const CHIP = { w: 132, h: 26, gap: 6 };
+export const CHIP = { w: 152, h: 26, gap: 6 };
 export const DOT = { w: 20, h: 20, gap: 4 };
 const PAD = 12;
 const NODE_HEADER = 66;
@@ -71,7 +71,35 @@ export function sortNodes(nodes: NodeView[]): NodeView[] {
   return [...nodes].sort((a, b) => (a.role === b.role ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.role === 'control-plane' ? -1 : 1));
 }
 
-export function computeLayout(input: { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingresses: IngressView[] }, memory: SlotMemory): Layout {
+/**
+ * How many nodes per row: the shape whose drawing can be scaled largest into the viewport (a wide
+ * stage gets a row, a squarer one a grid), so text stays readable on a projector.
+ */
+export function nodesPerRow(count: number, nodeW: number, nodeH: number, extraW: number, laneH: number, viewport?: { w: number; h: number }): number {
+  if (count <= 1) return 1;
+  if (!viewport || viewport.w <= 0 || viewport.h <= 0) return count <= 4 ? count : Math.ceil(Math.sqrt(count * 1.3));
+  let best = 1;
+  let bestScale = 0;
+  for (let perRow = 1; perRow <= count; perRow++) {
+    const rows = Math.ceil(count / perRow);
+    // Skip shapes that leave the last row mostly empty when a fuller one exists.
+    if (perRow > 1 && rows === Math.ceil(count / (perRow - 1))) continue;
+    const w = perRow * (nodeW + NODE_GAP) - NODE_GAP + extraW;
+    const h = laneH + NODE_GAP + rows * (nodeH + NODE_GAP) - NODE_GAP;
+    const scale = Math.min(viewport.w / w, viewport.h / h);
+    if (scale > bestScale * 1.02) {
+      best = perRow;
+      bestScale = scale;
+    }
+  }
+  return best;
+}
+
+export function computeLayout(
+  input: { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingresses: IngressView[] },
+  memory: SlotMemory,
+  viewport?: { w: number; h: number },
+): Layout {
   const nodes = sortNodes(input.nodes);
   const nodeNames = new Set(nodes.map((n) => n.name));
   const byNode = new Map<string, PodView[]>();
@@ -103,10 +131,10 @@ export function computeLayout(input: { nodes: NodeView[]; pods: PodView[]; servi
   const rows = Math.max(mode === 'chip' ? 3 : 2, Math.ceil(maxSlot / cols));
   const nodeW = Math.max(300, cols * (cell.w + cell.gap) - cell.gap + 2 * PAD);
   const nodeH = NODE_HEADER + rows * (cell.h + cell.gap) - cell.gap + 2 * PAD;
-  const perRow = nodes.length <= 4 ? Math.max(1, nodes.length) : Math.ceil(Math.sqrt(nodes.length * 1.3));
-
   const hasIngress = input.ingresses.length > 0;
   const left = hasIngress ? INGRESS.w + 60 : 0;
+  const extraW = left + (input.services.length ? 80 + SERVICE.w : 0);
+  const perRow = nodesPerRow(nodes.length, nodeW, nodeH, extraW, 30 + CHIP.h + CHIP.gap + PAD, viewport);
 
   // The pending lane (always present so it does not push the nodes around when pods appear).
   const pendingSorted = [...pending].sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -14,6 +14,8 @@ type Rows = { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingre
 
 const pct = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : 0);
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Pod names keep their ends: the generated suffix is what tells pods apart (`web-68b…-qj4gb`). */
+const middle = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.ceil((n - 1) / 2))}…${s.slice(s.length - Math.floor((n - 1) / 2))}` : s);
 const fmtMem = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)}Gi` : `${Math.round(b / 2 ** 20)}Mi`);
 const fmtCpu = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(m % 1000 ? 1 : 0)}` : `${m}m`);
 
@@ -315,7 +317,7 @@ export class ClusterRenderer {
       g.select('text.pod-name')
         .attr('x', c.h + 2)
         .attr('y', c.h / 2 + 4)
-        .text(chip ? truncate(`${d.name}${d.restarts ? ` ↻${d.restarts}` : ''}`, 18) : '');
+        .text(chip ? `${middle(d.name, d.restarts ? 14 : 17)}${d.restarts ? ` ↻${d.restarts}` : ''}` : '');
       g.select('title').text(`${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`);
     });
     all
