@@ -8,6 +8,7 @@ import type { Cluster } from '../sim/cluster';
 import type { Commands, CommandName, Delta, EventRow, Response } from './protocol';
 import { VIEW_KINDS, type View } from './view-model';
 import { complete } from './completion';
+import { nodeNetwork, traceMany } from './packets';
 import { Streams } from './streams';
 import { ingressView, namespaceView, nodeView, podRequests, podView, serviceView, workloadView } from './views';
 
@@ -69,6 +70,10 @@ export class WorkerHost {
         return this.cluster.scheduling(p.podRef) as Commands[K]['result'];
       case 'trace':
         return this.mark(this.cluster.trace(p)) as Commands[K]['result'];
+      case 'traceMany':
+        return this.mark(traceMany(this.cluster, p.req, p.count)) as Commands[K]['result'];
+      case 'nodeNetwork':
+        return nodeNetwork(this.cluster, String(p.node)) as Commands[K]['result'];
       case 'node':
         return this.mark(this.nodeAction(p.name, p.action)) as Commands[K]['result'];
       case 'scale':

@@ -5,6 +5,7 @@
  */
 import type { ApplyResult, ClusterSnapshot, ClusterSpec, KObject, KubectlResult, SchedulingRecord, Trace, TraceRequest } from '../sim/index';
 import type { View } from './view-model';
+import type { NodeNetwork, TraceSummary } from './packets';
 
 export type NodeAction = 'stop' | 'start' | 'cordon' | 'uncordon' | 'drain';
 
@@ -23,6 +24,10 @@ export type Commands = {
   events: { params: { limit?: number }; result: KObject[] };
   scheduling: { params: { podRef: string }; result: SchedulingRecord | undefined };
   trace: { params: TraceRequest; result: Trace };
+  /** Packet mode's "send N requests": N traces of the same request (at most 500), summarised. */
+  traceMany: { params: { req: TraceRequest; count: number }; result: TraceSummary[] };
+  /** Packet mode's node zoom: the node's pods with their veths, its bridge, and kube-proxy's nat table. */
+  nodeNetwork: { params: { node: string }; result: NodeNetwork | undefined };
   node: { params: { name: string; action: NodeAction }; result: { ok: boolean; message: string } };
   scale: { params: { kind: string; name: string; namespace: string; replicas: number }; result: KubectlResult };
   snapshot: { params: Record<string, never>; result: ClusterSnapshot };
