@@ -1,6 +1,7 @@
 /** The page: header (namespaces, time, presenter), the cluster in the middle, inspector and narration beside it, kubectl below. */
 import { useEffect, useRef, useState } from 'react';
 import { ClusterView } from '../cluster/ClusterView';
+import { PacketPanel, PacketsToggle } from '../packets/PacketPanel';
 import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
@@ -128,6 +129,7 @@ export function App() {
         <button type="button" onClick={() => void engine.call('apply', { yaml: SAMPLE })} title="Apply a sample Deployment of three nginx pods">
           + Sample app
         </button>
+        <PacketsToggle />
         <button type="button" onClick={() => useUi.getState().setPresenter(!presenter)} aria-pressed={presenter} title="Presenter mode (P)">
           Presenter
         </button>
@@ -149,7 +151,10 @@ export function App() {
           </button>
         </div>
       ) : null}
-      <main className="stage">{connected ? <ClusterView /> : <p className="loading">Starting the cluster…</p>}</main>
+      <main className="stage">
+        {connected ? <ClusterView /> : <p className="loading">Starting the cluster…</p>}
+        {connected ? <PacketPanel /> : null}
+      </main>
       <aside className="sidebar" aria-label="Details">
         <div className="tabs" role="tablist">
           <button type="button" role="tab" aria-selected={sidebar === 'events'} onClick={() => useUi.getState().setSidebar('events')}>
