@@ -24,25 +24,36 @@ export type LabCluster = {
  * visibly unresolved (`<no pod app=web>`) so the check fails with a readable message.
  */
 export function expand(text: string, cluster: LabCluster): string {
+  return expandWith(text, cluster, (what) => `<${what}>`);
+}
+
+/** As `expand`, but a value that cannot be resolved is an error (a check on it has nothing to see yet). */
+export function expandStrict(text: string, cluster: LabCluster): string {
+  return expandWith(text, cluster, (what) => {
+    throw new Error(what);
+  });
+}
+
+function expandWith(text: string, cluster: LabCluster, missing: (what: string) => string): string {
   return text.replace(/\{\{\s*(\w+)\s+([^\s}]+)(?:\s+([^\s}]+))?\s*\}\}/g, (_, fn: string, arg: string, ns?: string) => {
     const namespace = ns ?? 'default';
     switch (fn) {
       case 'nodeIP': {
         const n = cluster.get('Node', arg);
         const ip = (n?.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
-        return ip ?? `<no node ${arg}>`;
+        return ip ?? missing(`no node ${arg}`);
       }
       case 'nodePort': {
         const s = cluster.get('Service', arg, namespace);
-        return String(s?.spec?.ports?.[0]?.nodePort ?? `<no nodePort on service ${arg}>`);
+        return s?.spec?.ports?.[0]?.nodePort ? String(s.spec.ports[0].nodePort) : missing(`no node port: service ${arg} does not exist or is not a NodePort`);
       }
       case 'clusterIP': {
         const s = cluster.get('Service', arg, namespace);
-        return String(s?.spec?.clusterIP ?? `<no service ${arg}>`);
+        return s?.spec?.clusterIP ? String(s.spec.clusterIP) : missing(`no service ${arg}`);
       }
       case 'podIP': {
         const p = cluster.get('Pod', arg, namespace);
-        return String(p?.status?.podIP ?? `<no IP for pod ${arg}>`);
+        return p?.status?.podIP ? String(p.status.podIP) : missing(`no IP yet for pod ${arg}`);
       }
       case 'pod': {
         const pods = cluster
@@ -50,9 +61,9 @@ export function expand(text: string, cluster: LabCluster): string {
           .filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running')
           .map((p) => p.metadata.name)
           .sort();
-        return pods[0] ?? `<no pod ${arg}>`;
+        return pods[0] ?? missing(`no running pod matches ${arg}`);
       }
     }
-    return `<unknown {{${fn}}}>`;
+    return missing(`unknown template {{${fn}}}`);
   });
 }

@@ -6,7 +6,7 @@
 import type { KObject } from '../sim/index';
 import { selectValues } from '../sim/kubectl/printers/jsonpath';
 import type { Check, CheckResult, Comparison } from './types';
-import { expand, type LabCluster } from './cluster';
+import { expandStrict as expand, type LabCluster } from './cluster';
 
 /** When the step started (simulated ms): `event` checks only count events from then on. */
 export type CheckContext = { since: number };
@@ -20,7 +20,7 @@ export function evaluateCheck(cluster: LabCluster, check: Check, ctx: CheckConte
   try {
     r = predicate(cluster, check, ctx);
   } catch (e) {
-    r = { ok: false, detail: `the check could not run: ${(e as Error).message}` };
+    r = { ok: false, detail: (e as Error).message };
   }
   return { ok: r.ok, detail: r.detail, message: check.message, hint: check.hint };
 }
