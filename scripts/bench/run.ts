@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark, printed as figures and ratios (never failing on absolute times). */
 import { runEngineBenchmarks } from './engine';
+import { runAppBenchmarks } from './app';
 
 const only = process.argv[2];
 if (!only || only === 'engine') runEngineBenchmarks();
+if (!only || only === 'app') await runAppBenchmarks();
