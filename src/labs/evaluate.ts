@@ -33,10 +33,12 @@ export function isPassive(check: Check): boolean {
 function predicate(cluster: LabCluster, c: Check, ctx: CheckContext): { ok: boolean; detail: string } {
   if ('exists' in c || 'absent' in c) {
     const ref = 'exists' in c ? c.exists : c.absent;
-    const { kind, name, namespace } = parseRef(expand(ref, cluster), c.namespace);
+    const { kind, name, namespace, explicit } = parseRef(expand(ref, cluster), c.namespace);
     const o = cluster.get(kind, name, namespace);
     const present = !!o && !o.metadata.deletionTimestamp;
-    const what = `${kind}/${name}${namespace ? ` in ${namespace}` : ''}`;
+    // Cluster-scoped objects (nodes, namespaces) have no namespace to mention.
+    const shownNs = o ? o.metadata.namespace : explicit ? namespace : undefined;
+    const what = `${kind}/${name}${shownNs ? ` in ${shownNs}` : ''}`;
     return 'exists' in c
       ? { ok: present, detail: present ? `${what} exists` : `${what} does not exist${o ? ' (it is being deleted)' : ''}` }
       : { ok: !o, detail: o ? `${what} still exists${o.metadata.deletionTimestamp ? ' (terminating)' : ''}` : `${what} is gone` };
@@ -138,8 +140,8 @@ function compare(values: unknown[], cmp: Comparison, path: string, cluster: LabC
   const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ');
   const str = (v: unknown) => (typeof v === 'string' ? expand(v, cluster) : JSON.stringify(v));
   const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
-  let ok = false;
-  let want = '';
+  let ok: boolean;
+  let want: string;
   if (cmp.equals !== undefined) {
     ok = values.some((v) => (typeof v === 'string' ? v : JSON.stringify(v)) === str(cmp.equals));
     want = `= ${str(cmp.equals)}`;
@@ -161,8 +163,8 @@ function compare(values: unknown[], cmp: Comparison, path: string, cluster: LabC
   return { ok, detail: `${path} is ${shown} (want ${want})` };
 }
 
-function parseRef(ref: string, namespace?: string): { kind: string; name: string; namespace?: string } {
+function parseRef(ref: string, namespace?: string): { kind: string; name: string; namespace?: string; explicit: boolean } {
   const parts = ref.split('/');
-  if (parts.length === 3) return { kind: parts[0], namespace: parts[1], name: parts[2] };
-  return { kind: parts[0], name: parts[1] ?? '', namespace: namespace ?? 'default' };
+  if (parts.length === 3) return { kind: parts[0], namespace: parts[1], name: parts[2], explicit: true };
+  return { kind: parts[0], name: parts[1] ?? '', namespace: namespace ?? 'default', explicit: namespace !== undefined };
 }

@@ -193,7 +193,7 @@ class Validator {
     if (id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(id)) this.err([...path, 'id'], `step ids are lowercase words with dashes, got "${id}"`);
     const onEnter = this.actions(s.onEnter, [...path, 'onEnter']);
     const solution = this.actions(s.solution, [...path, 'solution']);
-    if (!solution.length) this.err(s.solution === undefined ? path : [...path, 'solution'], 'a step needs a solution (the actions "Show me" runs)');
+    if (!Array.isArray(s.solution) || !s.solution.length) this.err(s.solution === undefined ? path : [...path, 'solution'], 'a step needs a solution (the actions "Show me" runs)');
     const checks: Check[] = [];
     if (!Array.isArray(s.checks) || !s.checks.length) this.err(s.checks === undefined ? path : [...path, 'checks'], 'a step needs at least one check');
     else s.checks.forEach((c, i) => {
