@@ -45,11 +45,15 @@ export function PacketOverlay() {
       if (resolverCache && resolverCache.version === clusterViewport.version && resolverCache.rows === rows) return resolverCache.r;
       const pods = new Map<string, string>();
       const nodes = new Map<string, string>();
+      const byIP = new Map<string, { nsName: string; node?: string }>();
       for (const v of rows.values()) {
-        if (v.kind === 'Pod') pods.set(`${(v as PodView).namespace}/${v.name}`, v.uid);
-        else if (v.kind === 'Node') nodes.set((v as NodeView).name, v.uid);
+        if (v.kind === 'Pod') {
+          const p = v as PodView;
+          pods.set(`${p.namespace}/${p.name}`, v.uid);
+          if (p.ip && p.node && !p.terminating) byIP.set(p.ip, { nsName: `${p.namespace}/${p.name}`, node: p.node });
+        } else if (v.kind === 'Node') nodes.set((v as NodeView).name, v.uid);
       }
-      const r: Resolver = { layout, podUid: (k) => pods.get(k), nodeUid: (n) => nodes.get(n) };
+      const r: Resolver = { layout, podUid: (k) => pods.get(k), nodeUid: (n) => nodes.get(n), podByIP: (ip) => byIP.get(ip) };
       resolverCache = { version: clusterViewport.version, rows, r };
       return r;
     };

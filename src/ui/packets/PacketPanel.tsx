@@ -3,7 +3,7 @@
  * destination pickers (menus, or two clicks on the diagram), playback, the hop table in step with
  * the animation, "send N requests" with per-pod counters, and the node zoom.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useEngine } from '../app/engine-context';
 import { useCluster } from '../store/cluster-store';
 import type { PodView } from '../../worker/view-model';
@@ -67,7 +67,7 @@ function Controls() {
   return (
     <div className="packet-controls" role="toolbar" aria-label="Playback">
       <button type="button" onClick={() => st.goto(0)} disabled={!steps.length} aria-label="First hop" title="First hop (Home)">
-        ⏮
+        |◀
       </button>
       <button type="button" onClick={() => st.prev()} disabled={step <= 0} aria-label="Step back" title="Step back ([ or PageUp)">
         ◀ Back
@@ -95,7 +95,7 @@ function Controls() {
         <input type="checkbox" checked={showReply} onChange={(e) => st.setShowReply(e.target.checked)} disabled={!trace?.reply?.length} /> Show the reply
       </label>
       <button type="button" onClick={() => zoomTarget && st.set({ zoomNode: zoomTarget })} disabled={!zoomTarget} title="See this node's network insides">
-        🔍 Inside {zoomTarget ?? 'node'}
+        Inside {zoomTarget ?? 'node'} ⊕
       </button>
     </div>
   );
@@ -112,42 +112,50 @@ function HopTable() {
   return (
     <div className="hop-table-wrap">
       <table className="hop-table" aria-label="Hops">
+        <colgroup>
+          <col className="c-num" />
+          <col className="c-where" />
+          <col className="c-pkt" />
+          <col className="c-action" />
+        </colgroup>
         <thead>
           <tr>
             <th>#</th>
             <th>Where</th>
             <th>The packet here</th>
             <th>What happened</th>
-            <th>Why</th>
           </tr>
         </thead>
         <tbody ref={ref}>
           {steps.map((s) => {
             const l = ACTION_LABEL[s.action];
             const first = s.reply && !steps[s.index - 1]?.reply;
+            const cls = `tone-${l.tone}${s.reply ? ' reply' : ''}${s.index === step ? ' current' : ''}${s.index > step ? ' ahead' : ''}`;
+            const go = () => usePackets.getState().set({ step: s.index, playing: false });
             return (
-              <tr
-                key={s.index}
-                className={`hop tone-${l.tone}${s.reply ? ' reply' : ''}${s.index === step ? ' current' : ''}${s.index > step ? ' ahead' : ''}${first ? ' first-reply' : ''}`}
-                aria-current={s.index === step ? 'step' : undefined}
-                data-action={s.action}
-                onClick={() => usePackets.getState().set({ step: s.index, playing: false })}
-              >
-                <td className="num">
-                  {s.index === step ? '▶ ' : ''}
-                  {s.index + 1}
-                  {s.reply ? <span className="reply-tag"> ↩</span> : null}
-                </td>
-                <td>{whereText(s)}</td>
-                <td>
-                  <Packet s={s} />
-                </td>
-                <td className="action">
-                  {l.icon} {l.text}
-                  {s.rule ? <div className="rule">{s.rule}</div> : null}
-                </td>
-                <td className="note">{s.note}</td>
-              </tr>
+              <Fragment key={s.index}>
+                <tr className={`hop ${cls}${first ? ' first-reply' : ''}`} aria-current={s.index === step ? 'step' : undefined} data-action={s.action} onClick={go}>
+                  <td className="num">
+                    {s.index === step ? '▶' : ''}
+                    {s.index + 1}
+                    {s.reply ? <span className="reply-tag"> ↩</span> : null}
+                  </td>
+                  <td>{whereText(s)}</td>
+                  <td>
+                    <Packet s={s} />
+                  </td>
+                  <td className="action">
+                    {l.icon} {l.text}
+                    {s.rule ? <div className="rule">{s.rule}</div> : null}
+                  </td>
+                </tr>
+                <tr className={`note-row ${cls}`} onClick={go}>
+                  <td />
+                  <td colSpan={3} className="note" title={s.note}>
+                    {s.note}
+                  </td>
+                </tr>
+              </Fragment>
             );
           })}
         </tbody>
@@ -215,7 +223,7 @@ function Pickers() {
         <input className="port" inputMode="numeric" value={port} onChange={(e) => st.setField('port', e.target.value.replace(/\D/g, ''))} aria-label="Port" placeholder={String(options.ports[to] ?? 'auto')} />
       </label>
       <button type="button" aria-pressed={picking !== null} onClick={() => st.setPicking(picking ? null : 'from')} title="Click a pod or node, then a pod, node or Service, on the diagram">
-        {picking === 'from' ? 'Click the source…' : picking === 'to' ? 'Click the destination…' : '⌖ Pick on diagram'}
+        {picking === 'from' ? 'Click the source…' : picking === 'to' ? 'Click the destination…' : 'Pick on diagram'}
       </button>
       <button type="submit" disabled={!from || !to || busy}>
         Trace

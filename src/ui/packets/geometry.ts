@@ -9,7 +9,7 @@
 import { CHIP, DOT, type Box, type Layout } from '../cluster/layout';
 
 export type Point = { x: number; y: number; hidden?: boolean };
-export type HopPlace = Pick<import('../../sim/index').Hop, 'where' | 'device' | 'node'>;
+export type HopPlace = Pick<import('../../sim/index').Hop, 'where' | 'device' | 'node'> & { packet?: { src: string; dst: string } };
 
 /** Device pill positions along a node's bottom edge, as a fraction of its width. */
 export const DEVICE_SLOTS: Record<string, number> = { cni0: 0.18, iptables: 0.42, eth0: 0.64, 'flannel.1': 0.86 };
@@ -20,6 +20,8 @@ export type Resolver = {
   podUid: (nsName: string) => string | undefined;
   /** node name → node uid. */
   nodeUid: (name: string) => string | undefined;
+  /** pod IP → `ns/name` and its node (for a veth whose pod is not next to it in the path: a drop at the receiver's veth). */
+  podByIP?: (ip: string) => { nsName: string; node?: string } | undefined;
 };
 
 export function nodeBox(r: Resolver, node: string | undefined): Box | undefined {
@@ -74,7 +76,11 @@ export function hopPoints(hops: HopPlace[], r: Resolver): Point[] {
   hops.forEach((h, i) => {
     if (pts[i]) return;
     if (h.where.startsWith('node/') && h.device?.startsWith('veth')) {
-      const near = [hops[i - 1], hops[i + 1], hops[i - 2], hops[i + 2]].find((x) => x?.where.startsWith('pod/') && x.node === h.node);
+      let near: HopPlace | undefined = [hops[i - 1], hops[i + 1], hops[i - 2], hops[i + 2]].find((x) => x?.where.startsWith('pod/') && x.node === h.node);
+      if (!near && h.packet && r.podByIP) {
+        const owner = [r.podByIP(h.packet.dst), r.podByIP(h.packet.src)].find((o) => o && o.node === h.node);
+        if (owner) near = { where: `pod/${owner.nsName}`, node: owner.node };
+      }
       const p = near ? podPoint(r, near.where.slice(4), near.node) : undefined;
       const uid = near ? r.podUid(near.where.slice(4)) : undefined;
       const place = uid ? r.layout.pods.get(uid) : undefined;

@@ -169,11 +169,19 @@ export class PacketCanvas {
     const lh = font + 8;
     const bw = Math.max(w1, w2, w3) + 20;
     const bh = lh * (line3 ? 3 : 2) + 10;
-    let bx = p.x + 16;
-    let by = p.y - bh - 14;
-    if (bx + bw > s.width - 4) bx = Math.max(4, p.x - 16 - bw);
-    if (by < 4) by = p.y + 18;
+    // Above the packet (what is above is the node's header, not the pods the path runs through),
+    // slid sideways to fit, with a leader line down to the packet.
+    let bx = Math.max(4, Math.min(s.width - bw - 4, p.x - bw / 3));
+    let by = p.y - bh - 34;
+    if (by < 4) by = p.y + 34;
     if (by + bh > s.height - 4) by = Math.max(4, s.height - 4 - bh);
+    if (bw > s.width - 8) bx = 4;
+    ctx.beginPath();
+    ctx.moveTo(p.x, p.y);
+    ctx.lineTo(Math.max(bx + 8, Math.min(bx + bw - 8, p.x)), by < p.y ? by + bh : by);
+    ctx.strokeStyle = C.text;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
     ctx.fillStyle = C.label;
     ctx.strokeStyle = dropped ? C.drop : cur.reply ? C.reply : C.path;
     ctx.lineWidth = dropped ? 3 : 1.5;
