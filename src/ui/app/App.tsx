@@ -6,6 +6,8 @@ import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
 import { Console } from '../terminal/Console';
+import { EditorPanel, prefetchEditorWhenIdle } from '../editor/EditorPanel';
+import { useEditor } from '../editor/buffers';
 import { useCluster } from '../store/cluster-store';
 import { SYSTEM_NAMESPACES, useUi } from '../store/ui-store';
 import { useEngine } from './engine-context';
@@ -42,6 +44,13 @@ export function App() {
   const connected = useCluster((s) => s.connected);
   const namespaces = useCluster((s) => [...s.rows.values()].filter((r): r is NamespaceView => r.kind === 'Namespace').map((n) => n.name).sort().join(','));
   const [lastSpeed, setLastSpeed] = useState(1);
+  const editorOpen = useEditor((s) => s.open);
+  const [editorMounted, setEditorMounted] = useState(false);
+  if (editorOpen && !editorMounted) setEditorMounted(true);
+  // Monaco is not in the entry bundle: fetch it once the page is idle (`?prefetch=0` skips, for measuring).
+  useEffect(() => {
+    if (new URLSearchParams(location.search).get('prefetch') !== '0') prefetchEditorWhenIdle();
+  }, []);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const setSpeed = (s: number) => {
@@ -103,7 +112,7 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={editorOpen ? 'app editing' : 'app'}>
       <header className="topbar">
         <h1 className="brand">Podium</h1>
         <label className="ns-filter">
@@ -157,14 +166,22 @@ export function App() {
       </main>
       <aside className="sidebar" aria-label="Details">
         <div className="tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={sidebar === 'events'} onClick={() => useUi.getState().setSidebar('events')}>
+          <button type="button" role="tab" aria-selected={!editorOpen && sidebar === 'events'} onClick={() => (useEditor.getState().setOpen(false), useUi.getState().setSidebar('events'))}>
             What happened
           </button>
-          <button type="button" role="tab" aria-selected={sidebar === 'inspector'} onClick={() => useUi.getState().setSidebar('inspector')}>
+          <button type="button" role="tab" aria-selected={!editorOpen && sidebar === 'inspector'} onClick={() => (useEditor.getState().setOpen(false), useUi.getState().setSidebar('inspector'))}>
             Inspector
           </button>
+          <button type="button" role="tab" aria-selected={editorOpen} onClick={() => useEditor.getState().setOpen(true)} title="Write and apply manifests">
+            Edit
+          </button>
         </div>
-        {sidebar === 'events' ? <EventsFeed /> : <Inspector />}
+        {editorOpen ? null : sidebar === 'events' ? <EventsFeed /> : <Inspector />}
+        {editorMounted ? (
+          <div className="editor-slot" hidden={!editorOpen}>
+            <EditorPanel />
+          </div>
+        ) : null}
       </aside>
       <footer className="console">
         <Console />

@@ -151,7 +151,7 @@ function workload(doc: Document): void {
   // apps/v1 requires a selector; the old APIs defaulted it to the template's labels.
   const spec = doc.get('spec') as YAMLMap;
   const selector = doc.createNode({ matchLabels: labels.toJSON() });
-  if (labels.flow) (selector.get('matchLabels', true) as YAMLMap).flow = true;
+  if (labels.flow) (selector.get('matchLabels', true) as unknown as YAMLMap).flow = true;
   const items = spec.items;
   const at = Math.max(0, items.findIndex((p) => isScalar(p.key) && p.key.value === 'template'));
   const pair = doc.createPair('selector', selector);
@@ -216,7 +216,7 @@ function hpa(doc: Document): void {
       const selector = r.get('selector', true);
       const value = r.get('targetAverageValue');
       r.items.splice(0);
-      r.set('metric', doc.createNode({ name, ...(selector ? { selector: (selector as YAMLMap).toJSON() } : {}) }));
+      r.set('metric', doc.createNode({ name, ...(selector ? { selector: toJS(selector) } : {}) }));
       r.set('target', doc.createNode({ type: 'AverageValue', averageValue: value }));
     } else if (type === 'Object') {
       const r = doc.getIn(['spec', 'metrics', i, 'object']);
@@ -227,8 +227,8 @@ function hpa(doc: Document): void {
       const value = r.get('targetValue');
       const average = r.get('averageValue');
       r.items.splice(0);
-      if (described) r.set('describedObject', (described as YAMLMap).toJSON ? doc.createNode((described as YAMLMap).toJSON()) : described);
-      r.set('metric', doc.createNode({ name, ...(selector ? { selector: (selector as YAMLMap).toJSON() } : {}) }));
+      if (described) r.set('describedObject', doc.createNode(toJS(described)));
+      r.set('metric', doc.createNode({ name, ...(selector ? { selector: toJS(selector) } : {}) }));
       r.set('target', doc.createNode(average !== undefined ? { type: 'AverageValue', averageValue: average } : { type: 'Value', value }));
     } else if (type === 'External') {
       const r = doc.getIn(['spec', 'metrics', i, 'external']);
@@ -238,8 +238,13 @@ function hpa(doc: Document): void {
       const value = r.get('targetValue');
       const average = r.get('targetAverageValue');
       r.items.splice(0);
-      r.set('metric', doc.createNode({ name, ...(selector ? { selector: (selector as YAMLMap).toJSON() } : {}) }));
+      r.set('metric', doc.createNode({ name, ...(selector ? { selector: toJS(selector) } : {}) }));
       r.set('target', doc.createNode(average !== undefined ? { type: 'AverageValue', averageValue: average } : { type: 'Value', value }));
     }
   });
+}
+
+/** A YAML node as plain data. */
+function toJS(node: unknown): unknown {
+  return node && typeof (node as { toJSON?: unknown }).toJSON === 'function' ? (node as { toJSON(): unknown }).toJSON() : node;
 }
