@@ -19,9 +19,14 @@ const EVENT_TTL_MS = 60 * 60_000;
 type Involved = Pick<KObject, 'apiVersion' | 'kind'> & { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string } };
 
 export class EventRecorder {
+  /** Aggregation keys seen in the last 10 minutes → the event they bumped. */
   private readonly recent = new Map<string, { ns: string; name: string; at: number }>();
+  /** Keys in the order they were first recorded, to forget them when their window closes. */
+  private readonly recentOrder: { key: string; at: number }[] = [];
+  private recentHead = 0;
+  /** Events in the order they were made, to drop them after the TTL. */
   private readonly order: { ns: string; name: string; at: number }[] = [];
-  private seq = 0;
+  private orderHead = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -71,21 +76,36 @@ export class EventRecorder {
     this.store.add(event);
     const entry = { ns, name, at: this.clock.now };
     this.recent.set(key, entry);
+    this.recentOrder.push({ key, at: entry.at });
     this.order.push(entry);
-    this.seq++;
   }
 
-  /** Drop events older than an hour (the API server's --event-ttl). */
+  /** Drop events older than an hour (the API server's --event-ttl) and forget closed aggregation windows. */
   private expire(): void {
-    const cutoff = this.clock.now - EVENT_TTL_MS;
-    while (this.order.length && this.order[0].at < cutoff) {
-      const e = this.order.shift()!;
+    const now = this.clock.now;
+    const cutoff = now - EVENT_TTL_MS;
+    while (this.orderHead < this.order.length && this.order[this.orderHead].at < cutoff) {
+      const e = this.order[this.orderHead++];
       const ev = this.store.get('Event', e.ns, e.name);
-      if (ev && this.clock.parseIso(ev.lastTimestamp) < cutoff) this.store.remove('Event', e.ns, e.name);
-      else if (ev) this.order.push({ ...e, at: this.clock.parseIso(ev.lastTimestamp) });
+      if (!ev) continue;
+      const last = this.clock.parseIso(ev.lastTimestamp);
+      // Bumped since: it lives on, counted from its last occurrence.
+      if (last < cutoff) this.store.remove('Event', e.ns, e.name);
+      else this.order.push({ ...e, at: last });
     }
-    if (this.recent.size > 50_000) {
-      for (const [k, v] of this.recent) if (this.clock.now - v.at > AGGREGATE_WINDOW_MS) this.recent.delete(k);
+    const windowStart = now - AGGREGATE_WINDOW_MS;
+    while (this.recentHead < this.recentOrder.length && this.recentOrder[this.recentHead].at < windowStart) {
+      const { key, at } = this.recentOrder[this.recentHead++];
+      if (this.recent.get(key)?.at === at) this.recent.delete(key);
+    }
+    // Compact the queues now and then so they do not grow without bound.
+    if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
+      this.order.splice(0, this.orderHead);
+      this.orderHead = 0;
+    }
+    if (this.recentHead > 4096 && this.recentHead * 2 > this.recentOrder.length) {
+      this.recentOrder.splice(0, this.recentHead);
+      this.recentHead = 0;
     }
   }
 
