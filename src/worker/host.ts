@@ -10,6 +10,9 @@ import { VIEW_KINDS, type View } from './view-model';
 import { complete } from './completion';
 import { nodeNetwork, traceMany } from './packets';
 import { Streams } from './streams';
+import { runActions } from '../labs/actions';
+import { evaluateChecks } from '../labs/evaluate';
+import { expand } from '../labs/cluster';
 import { ingressView, namespaceView, nodeView, podRequests, podView, serviceView, workloadView } from './views';
 
 /** Longest simulated step one tick may take, so a slow frame does not turn into a huge jump. */
@@ -86,6 +89,12 @@ export class WorkerHost {
         return { stopped: this.streams.stop(Number(p.id)) } as Commands[K]['result'];
       case 'complete':
         return complete(this.cluster, String(p.line ?? '')) as Commands[K]['result'];
+      case 'labActions':
+        return this.mark(runActions(this.cluster, { files: p.files ?? {} }, p.actions ?? [])) as Commands[K]['result'];
+      case 'labChecks':
+        return evaluateChecks(this.cluster, p.checks ?? [], { since: Number(p.since) || 0 }) as Commands[K]['result'];
+      case 'labExpand':
+        return expand(String(p.text ?? ''), this.cluster) as Commands[K]['result'];
     }
     throw new Error(`unknown command ${String(command)}`);
   }

@@ -5,6 +5,8 @@
  */
 import type { ApplyResult, ClusterSnapshot, ClusterSpec, KObject, KubectlResult, SchedulingRecord, Trace, TraceRequest } from '../sim/index';
 import type { View } from './view-model';
+import type { Action, Check, CheckResult } from '../labs/types';
+import type { ActionOutcome } from '../labs/actions';
 import type { NodeNetwork, TraceSummary } from './packets';
 
 export type NodeAction = 'stop' | 'start' | 'cordon' | 'uncordon' | 'drain';
@@ -40,6 +42,12 @@ export type Commands = {
   stopStream: { params: { id: number }; result: { stopped: boolean } };
   /** Tab completion for the console: replace `line.slice(from)` with one of `candidates`. */
   complete: { params: { line: string }; result: { from: number; candidates: string[] } };
+  /** Labs: run a step's actions (setup, onEnter, "Show me"); `files` are the lab's, for `apply:`. */
+  labActions: { params: { actions: Action[]; files: Record<string, string> }; result: ActionOutcome[] };
+  /** Labs: evaluate a step's checks against the live cluster; `since` is when the step started (simulated ms). */
+  labChecks: { params: { checks: Check[]; since: number }; result: CheckResult[] };
+  /** Labs: fill in `{{podIP nginx}}`-style values of a step's text from the live cluster. */
+  labExpand: { params: { text: string }; result: string };
 };
 
 export type CommandName = keyof Commands;
