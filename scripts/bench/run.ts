@@ -5,3 +5,4 @@ import { runAppBenchmarks } from './app';
 const only = process.argv[2];
 if (!only || only === 'engine') runEngineBenchmarks();
 if (!only || only === 'app') await runAppBenchmarks();
+if (!only || only === 'packets') await (await import('./packets')).runPacketBenchmarks();

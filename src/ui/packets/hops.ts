@@ -68,8 +68,8 @@ export const ACTION_LABEL: Record<Hop['action'], { icon: string; text: string; t
   deliver: { icon: '●', text: 'deliver', tone: 'good' },
   drop: { icon: '✕', text: 'drop', tone: 'bad' },
   lookup: { icon: '?', text: 'DNS answer', tone: 'info' },
-  encapsulate: { icon: '⧉', text: 'VXLAN wrap', tone: 'info' },
-  decapsulate: { icon: '⧈', text: 'VXLAN unwrap', tone: 'info' },
+  encapsulate: { icon: '▣', text: 'VXLAN wrap', tone: 'info' },
+  decapsulate: { icon: '□', text: 'VXLAN unwrap', tone: 'info' },
   proxy: { icon: '⇄', text: 'proxy', tone: 'info' },
 };
 
