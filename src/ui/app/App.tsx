@@ -6,6 +6,8 @@ import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
 import { Console } from '../terminal/Console';
+import { LabsPanel, LabsToggle } from '../labs/LabsPanel';
+import { useLabs } from '../labs/lab-store';
 import { EditorPanel, prefetchEditorWhenIdle } from '../editor/EditorPanel';
 import { useEditor } from '../editor/buffers';
 import { useCluster } from '../store/cluster-store';
@@ -45,6 +47,7 @@ export function App() {
   const namespaces = useCluster((s) => [...s.rows.values()].filter((r): r is NamespaceView => r.kind === 'Namespace').map((n) => n.name).sort().join(','));
   const [lastSpeed, setLastSpeed] = useState(1);
   const editorOpen = useEditor((s) => s.open);
+  const labsOpen = useLabs((s) => s.open);
   const [editorMounted, setEditorMounted] = useState(false);
   if (editorOpen && !editorMounted) setEditorMounted(true);
   // Monaco is not in the entry bundle: fetch it once the page is idle (`?prefetch=0` skips, for measuring).
@@ -112,7 +115,7 @@ export function App() {
   };
 
   return (
-    <div className={editorOpen ? 'app editing' : 'app'}>
+    <div className={`${editorOpen ? 'app editing' : 'app'}${labsOpen ? ' with-labs' : ''}`}>
       <header className="topbar">
         <h1 className="brand">Podium</h1>
         <label className="ns-filter">
@@ -138,6 +141,7 @@ export function App() {
         <button type="button" onClick={() => void engine.call('apply', { yaml: SAMPLE })} title="Apply a sample Deployment of three nginx pods">
           + Sample app
         </button>
+        <LabsToggle />
         <PacketsToggle />
         <button type="button" onClick={() => useUi.getState().setPresenter(!presenter)} aria-pressed={presenter} title="Presenter mode (P)">
           Presenter
@@ -160,6 +164,7 @@ export function App() {
           </button>
         </div>
       ) : null}
+      {labsOpen ? <LabsPanel /> : null}
       <main className="stage">
         {connected ? <ClusterView /> : <p className="loading">Starting the cluster…</p>}
         {connected ? <PacketPanel /> : null}

@@ -1,6 +1,6 @@
-/** Deep links: `?presenter=1&ns=default&speed=2&fresh=1`. */
+/** Deep links: `?presenter=1&ns=default&speed=2&fresh=1`, and a lab step: `&lab=basics-03-replicasets&step=2`. */
 
-export type UrlState = { presenter: boolean; namespace?: string; speed?: number; fresh: boolean; showSystem?: boolean };
+export type UrlState = { presenter: boolean; namespace?: string; speed?: number; fresh: boolean; showSystem?: boolean; lab?: string; step?: number };
 
 export function readUrlState(search: string): UrlState {
   const q = new URLSearchParams(search);
@@ -12,7 +12,23 @@ export function readUrlState(search: string): UrlState {
     speed: n !== undefined && Number.isFinite(n) && n >= 0 && n <= 20 ? n : undefined,
     fresh: q.get('fresh') === '1',
     showSystem: q.has('system') ? q.get('system') === '1' : undefined,
+    lab: q.get('lab') || undefined,
+    step: q.has('step') && Number(q.get('step')) >= 1 ? Math.floor(Number(q.get('step'))) : undefined,
   };
+}
+
+/** The query with the open lab and its 1-based step (or neither), other parameters kept. */
+export function writeLabState(lab: string | undefined, step: number, base: string): string {
+  const q = new URLSearchParams(base);
+  if (lab) {
+    q.set('lab', lab);
+    q.set('step', String(step));
+  } else {
+    q.delete('lab');
+    q.delete('step');
+  }
+  const str = q.toString();
+  return str ? `?${str}` : '';
 }
 
 export function writeUrlState(s: { presenter: boolean; namespace: string }, base: string): string {
