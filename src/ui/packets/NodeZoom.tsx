@@ -28,7 +28,8 @@ export function NodeZoom({ node }: { node: string }) {
   }, [engine, node, trace]);
 
   const here = steps.filter((s) => s.node === node || s.where === `node/${node}`);
-  const inPath = new Set(here.map((s) => s.device ?? (s.where.startsWith('pod/') ? s.where : 'iptables')));
+  // A pod's own eth0 is the pod's, not the node's: key pod hops by the pod.
+  const inPath = new Set(here.map((s) => (s.where.startsWith('pod/') ? s.where : (s.device ?? 'iptables'))));
   const podsInPath = new Set(here.filter((s) => s.where.startsWith('pod/')).map((s) => s.where.slice(4)));
   const cur = steps[step];
   const curDevice = cur && (cur.node === node || cur.where === `node/${node}`) ? (cur.where.startsWith('pod/') ? cur.where : (cur.device ?? 'iptables')) : undefined;
