@@ -116,6 +116,6 @@ test('buffers are kept across a reload', async ({ page }) => {
   await page.reload();
   await expect(page.locator('g.node').first()).toBeVisible();
   await openEditor(page);
-  await expect(page.getByRole('tab', { name: 'scratch 2' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('button', { name: 'scratch 2', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => page.evaluate(() => (window as any).podiumEditor.editor.getModel().getValue())).toContain('name: kept');
 });

@@ -22,10 +22,10 @@ export function EditorPanel() {
   useEffect(() => void restoreBuffers(), []);
   return (
     <section className="editor-panel" aria-label="Manifest editor">
-      <div className="buffer-tabs" role="tablist" aria-label="Buffers">
+      <div className="buffer-tabs" role="group" aria-label="Buffers">
         {buffers.map((b) => (
           <span key={b.id} className={b.id === active ? 'buffer-tab active' : 'buffer-tab'}>
-            <button type="button" role="tab" aria-selected={b.id === active} onClick={() => useEditor.getState().select(b.id)}>
+            <button type="button" aria-pressed={b.id === active} onClick={() => useEditor.getState().select(b.id)}>
               {b.title}
             </button>
             {b.lab ? null : (
