@@ -19,6 +19,53 @@ const middle = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.ceil
 const fmtMem = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)}Gi` : `${Math.round(b / 2 ** 20)}Mi`);
 const fmtCpu = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(m % 1000 ? 1 : 0)}` : `${m}m`);
 
+/** What an element was last told to become, kept on the element itself (see `changed`). */
+type Drawn = Element & { __target?: string; __drawn?: unknown[]; __leaving?: boolean };
+
+/**
+ * The elements of `sel` whose `key` differs from the one they were last drawn with (and remember it).
+ * Every delta redraws the view, up to one per frame; starting a transition and rewriting every
+ * attribute of hundreds of unchanged pods each time is what made frames slow in big clusters.
+ */
+function changed<E extends Element, D>(sel: Selection<E, D, any, any>, key: (d: D) => string): Selection<E, D, any, any> {
+  return sel.filter(function (d) {
+    const el = this as unknown as Drawn;
+    const k = key(d);
+    if (el.__target === k) return false;
+    el.__target = k;
+    el.__leaving = false;
+    return true;
+  });
+}
+
+/** True once per change of `parts` (compared by identity) for this element. */
+function stale(el: Element, parts: unknown[]): boolean {
+  const e = el as Drawn;
+  const prev = e.__drawn;
+  if (prev && prev.length === parts.length && prev.every((x, i) => x === parts[i])) return false;
+  e.__drawn = parts;
+  return true;
+}
+
+/**
+ * Fade out and remove what left the data, once: an element already fading is left to finish (restarting
+ * its fade on every redraw kept busy clusters full of half-faded pods). The element drops what it was
+ * drawn as, so that if its uid comes back before it is gone, `changed` moves it and fades it in again.
+ */
+function leave<E extends Element, D>(exit: Selection<E, D, any, any>, dur: number, cls?: string): void {
+  const fresh = exit.filter(function () {
+    return !(this as unknown as Drawn).__leaving;
+  });
+  fresh.each(function () {
+    const e = this as unknown as Drawn;
+    e.__leaving = true;
+    e.__target = undefined;
+    e.__drawn = undefined;
+  });
+  if (cls) fresh.classed(cls, true);
+  fresh.transition().duration(dur).style('opacity', 0).remove();
+}
+
 export class ClusterRenderer {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly root: Selection<SVGGElement, unknown, null, undefined>;
@@ -77,7 +124,7 @@ export class ClusterRenderer {
 
   private drawNodes(nodes: NodeView[], layout: Layout, selected: string | undefined, dur: number): void {
     const sel = this.root.select<SVGGElement>('.layer-nodes').selectAll<SVGGElement, NodeView>('g.node').data(nodes, (d) => d.uid);
-    sel.exit().transition().duration(dur).style('opacity', 0).remove();
+    leave(sel.exit(), dur);
     const enter = sel
       .enter()
       .append('g')
@@ -108,13 +155,15 @@ export class ClusterRenderer {
       .classed('selected', (d) => d.uid === selected)
       .classed('not-ready', (d) => d.ready !== 'True')
       .classed('cordoned', (d) => d.unschedulable);
-    all
+    changed(all, (d) => {
+      const b = layout.nodes.get(d.uid)!;
+      return `translate(${b.x},${b.y})`;
+    })
       .transition()
       .duration(dur)
       .style('opacity', 1)
-      .attr('transform', (d) => {
-        const b = layout.nodes.get(d.uid)!;
-        return `translate(${b.x},${b.y})`;
+      .attr('transform', function () {
+        return (this as Drawn).__target!;
       });
     all.select<SVGRectElement>('rect.node-box').attr('width', (d) => layout.nodes.get(d.uid)!.w).attr('height', (d) => layout.nodes.get(d.uid)!.h);
     all.select('text.node-name').text((d) => d.name);
@@ -158,7 +207,7 @@ export class ClusterRenderer {
 
   private drawServices(services: ServiceView[], layout: Layout, selected: string | undefined, dur: number): void {
     const sel = this.root.select<SVGGElement>('.layer-services').selectAll<SVGGElement, ServiceView>('g.service').data(services, (d) => d.uid);
-    sel.exit().transition().duration(dur).style('opacity', 0).remove();
+    leave(sel.exit(), dur);
     const enter = sel
       .enter()
       .append('g')
@@ -178,13 +227,15 @@ export class ClusterRenderer {
     enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 37);
     const all = enter.merge(sel);
     all.classed('selected', (d) => d.uid === selected).attr('aria-label', (d) => `Service ${d.namespace}/${d.name}, ${d.type}, ${d.endpoints.filter((e) => e.ready).length} ready endpoints`);
-    all
+    changed(all, (d) => {
+      const b = layout.services.get(d.uid)!;
+      return `translate(${b.x},${b.y})`;
+    })
       .transition()
       .duration(dur)
       .style('opacity', 1)
-      .attr('transform', (d) => {
-        const b = layout.services.get(d.uid)!;
-        return `translate(${b.x},${b.y})`;
+      .attr('transform', function () {
+        return (this as Drawn).__target!;
       });
     all.select('text.svc-name').text((d) => truncate(`svc/${d.name}`, 28));
     all.select('text.svc-meta').text((d) => truncate(`${d.type} ${d.clusterIP ?? ''} ${d.ports}`, 34));
@@ -249,12 +300,16 @@ export class ClusterRenderer {
     }
     const sel = this.root.select<SVGGElement>('.layer-edges').selectAll<SVGPathElement, E>('path').data(data, (d) => d.id);
     sel.exit().remove();
-    sel
+    const all = sel
       .enter()
       .append('path')
       .attr('d', (d) => d.d)
-      .merge(sel)
-      .attr('class', (d) => `edge edge-${d.kind}${d.ready ? '' : ' not-ready'}`)
+      .merge(sel);
+    all.each(function (d) {
+      const cls = `edge edge-${d.kind}${d.ready ? '' : ' not-ready'}`;
+      if (this.getAttribute('class') !== cls) this.setAttribute('class', cls);
+    });
+    changed(all, (d) => d.d)
       .transition()
       .duration(dur)
       .attr('d', (d) => d.d);
@@ -262,7 +317,7 @@ export class ClusterRenderer {
 
   private drawPods(pods: PodView[], layout: Layout, selected: string | undefined, dur: number): void {
     const sel = this.root.select<SVGGElement>('.layer-pods').selectAll<SVGGElement, PodView>('g.pod').data(pods, (d) => d.uid);
-    sel.exit().classed('leaving', true).transition().duration(dur).style('opacity', 0).remove();
+    leave(sel.exit(), dur, 'leaving');
     const enter = sel
       .enter()
       .append('g')
@@ -289,7 +344,9 @@ export class ClusterRenderer {
     const all = enter.merge(sel);
     all.each(function (d) {
       const place = layout.pods.get(d.uid)!;
-      const g = select(this);
+      // Rows the mirror did not replace are the same objects: nothing to rewrite.
+      if (!stale(this, [d, place.mode, d.uid === selected])) return;
+      const g = select(this).classed('leaving', false);
       const health = podHealth(d);
       const color = colorFor(`${d.namespace}/${d.app}`);
       const chip = place.mode === 'chip';
@@ -320,13 +377,15 @@ export class ClusterRenderer {
         .text(chip ? `${middle(d.name, d.restarts ? 14 : 17)}${d.restarts ? ` ↻${d.restarts}` : ''}` : '');
       g.select('title').text(`${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`);
     });
-    all
+    changed(all, (d) => {
+      const p = layout.pods.get(d.uid)!;
+      return `translate(${p.x},${p.y})`;
+    })
       .transition()
       .duration(dur)
       .style('opacity', 1)
-      .attr('transform', (d) => {
-        const p = layout.pods.get(d.uid)!;
-        return `translate(${p.x},${p.y})`;
+      .attr('transform', function () {
+        return (this as Drawn).__target!;
       });
   }
 }
