@@ -33,13 +33,13 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 declare const window: any;
 
-function build(): void {
+export function build(): void {
   const r = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--manifest', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
   copyFileSync(join(ROOT, 'scripts', 'bench', 'app', 'canvas.html'), join(OUT_DIR, 'bench-canvas.html'));
 }
 
-async function startServer(): Promise<ChildProcess> {
+export async function startServer(): Promise<ChildProcess> {
   // Its own process group, so that stopping it also stops the node process npx starts.
   const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort'], { cwd: ROOT, detached: true, stdio: 'ignore' });
   const until = Date.now() + 30_000;
@@ -56,7 +56,7 @@ async function startServer(): Promise<ChildProcess> {
   throw new Error('vite preview did not start within 30 s');
 }
 
-function stopServer(server: ChildProcess): void {
+export function stopServer(server: ChildProcess): void {
   try {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
   } catch {
@@ -64,7 +64,7 @@ function stopServer(server: ChildProcess): void {
   }
 }
 
-async function newPage(browser: Browser): Promise<Page> {
+export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript({ content: NAME_SHIM });
   await context.addInitScript(installProbe);
@@ -100,7 +100,7 @@ async function coldCanvas(browser: Browser): Promise<number> {
 }
 
 /** Open the app, replace its cluster with scene M, and wait until its 500 pods run and are drawn. */
-async function openScene(browser: Browser): Promise<Page> {
+export async function openScene(browser: Browser): Promise<Page> {
   const page = await newPage(browser);
   await page.goto(`${ORIGIN}/?fresh=1`);
   await page.waitForFunction(() => window.__bench.ticking !== undefined, undefined, { timeout: 30_000 });
@@ -137,7 +137,7 @@ async function shapes(page: Page) {
 }
 
 /** Start a rolling update of every scene Deployment (a new image), at speed 1. */
-async function startRollout(page: Page, image: string): Promise<void> {
+export async function startRollout(page: Page, image: string): Promise<void> {
   await page.evaluate(async (yaml) => {
     const c = window.podium.client;
     await c.call('apply', { yaml });
@@ -149,7 +149,7 @@ async function startRollout(page: Page, image: string): Promise<void> {
  * Wait until every scene Deployment has rolled out `image`: its ReplicaSet for that image has all its
  * replicas ready and its other ReplicaSets are scaled to zero (or the limit). Returns the wall ms waited.
  */
-async function waitRollout(page: Page, t0: number, image: string): Promise<{ ms: number; done: boolean }> {
+export async function waitRollout(page: Page, t0: number, image: string): Promise<{ ms: number; done: boolean }> {
   const done = await page
     .waitForFunction(
       ({ apps, replicas, image }) => {
@@ -312,8 +312,8 @@ export async function runAppBenchmarks(): Promise<void> {
       window.__bench.countBytes = true;
     });
     const t3 = Date.now();
-    await startRollout(page, 'nginx:1.28');
-    const r3 = await waitRollout(page, t3, 'nginx:1.28');
+    await startRollout(page, 'nginx:alpine');
+    const r3 = await waitRollout(page, t3, 'nginx:alpine');
     const probe: Pick<Probe, 'frameBytes' | 'frameDeltaBytes' | 'messages'> = await page.evaluate(() => {
       window.__bench.countBytes = false;
       return { frameBytes: window.__bench.frameBytes, frameDeltaBytes: window.__bench.frameDeltaBytes, messages: window.__bench.messages };
