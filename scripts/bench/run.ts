@@ -6,3 +6,4 @@ const only = process.argv[2];
 if (!only || only === 'engine') runEngineBenchmarks();
 if (!only || only === 'app') await runAppBenchmarks();
 if (!only || only === 'packets') await (await import('./packets')).runPacketBenchmarks();
+if (!only || only === 'editor') await (await import('./editor')).runEditorBenchmarks();
