@@ -55,7 +55,7 @@ export function ClusterView() {
 
   return (
     <div className="cluster-view">
-      <svg ref={svgRef} className="cluster-svg" role="img" aria-label="Cluster: nodes, pods and services" />
+      <svg ref={svgRef} className="cluster-svg" role="group" aria-label="Cluster: nodes, pods and services. Tab to a node, pod or service and press Enter to inspect it." />
       <PacketOverlay />
       <button className="fit-button" type="button" onClick={() => lastLayout.current && renderer.current?.fit(lastLayout.current)} title="Fit the cluster to the view">
         Fit
