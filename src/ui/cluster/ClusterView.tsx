@@ -18,6 +18,11 @@ export function ClusterView() {
   useEffect(() => {
     if (!svgRef.current) return;
     renderer.current = new ClusterRenderer(svgRef.current, (p) => pickForPackets(p) || useUi.getState().select(p));
+    // The view's size and the motion preference are read when they change, not in every draw: reading
+    // clientWidth after the renderer's transitions moved things forces a second layout in each frame.
+    const svg = svgRef.current;
+    let size = { w: svg.clientWidth, h: svg.clientHeight };
+    const motion = window.matchMedia?.('(prefers-reduced-motion: reduce)');
     const draw = () => {
       frame.current = 0;
       const { rows } = useCluster.getState();
@@ -32,11 +37,10 @@ export function ClusterView() {
         else if (r.kind === 'Service' && namespaceVisible(r.namespace, namespace, showSystem) && !(r.namespace === 'default' && r.name === 'kubernetes' && !showSystem)) services.push(r);
         else if (r.kind === 'Ingress' && namespaceVisible(r.namespace, namespace, showSystem)) ingresses.push(r);
       }
-      const el = svgRef.current;
-      const layout = computeLayout({ nodes, pods, services, ingresses }, memory.current, el ? { w: el.clientWidth, h: el.clientHeight } : undefined);
+      const layout = computeLayout({ nodes, pods, services, ingresses }, memory.current, size);
       lastLayout.current = layout;
       publishLayout(svgRef.current, layout);
-      const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+      const reduced = motion?.matches ?? false;
       renderer.current?.render({ nodes, pods, services, ingresses }, layout, selection?.uid, reduced);
     };
     const schedule = () => {
@@ -44,11 +48,17 @@ export function ClusterView() {
     };
     const unsubs = [useCluster.subscribe(schedule), useUi.subscribe(schedule)];
     schedule();
-    const onResize = () => schedule();
+    const onResize = () => {
+      size = { w: svg.clientWidth, h: svg.clientHeight };
+      schedule();
+    };
     window.addEventListener('resize', onResize);
+    const resizeObserver = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(onResize);
+    resizeObserver?.observe(svg);
     return () => {
       unsubs.forEach((u) => u());
       window.removeEventListener('resize', onResize);
+      resizeObserver?.disconnect();
       if (frame.current) cancelAnimationFrame(frame.current);
     };
   }, []);

@@ -150,7 +150,12 @@ export class ClusterRenderer {
       bar.append('text').attr('class', 'bar-label').attr('y', 6);
     }
     const all = enter.merge(sel);
-    all
+    // Node rows change as their pods come and go; the others (same row object, same box) need no rewrite.
+    const dirty = all.filter(function (d) {
+      const b = layout.nodes.get(d.uid)!;
+      return stale(this, [d, b.w, b.h, d.uid === selected]);
+    });
+    dirty
       .attr('aria-label', (d) => `Node ${d.name}, ${d.role}, ${d.ready === 'True' ? 'Ready' : 'NotReady'}${d.unschedulable ? ', cordoned' : ''}, ${d.pods.count} pods`)
       .classed('selected', (d) => d.uid === selected)
       .classed('not-ready', (d) => d.ready !== 'True')
@@ -165,15 +170,15 @@ export class ClusterRenderer {
       .attr('transform', function () {
         return (this as Drawn).__target!;
       });
-    all.select<SVGRectElement>('rect.node-box').attr('width', (d) => layout.nodes.get(d.uid)!.w).attr('height', (d) => layout.nodes.get(d.uid)!.h);
-    all.select('text.node-name').text((d) => d.name);
-    all.select('text.node-meta').text((d) => `${d.role === 'control-plane' ? 'control plane' : 'worker'} · ${d.ip} · ${d.podCIDR}${d.zone ? ` · ${d.zone}` : ''}`);
+    dirty.select<SVGRectElement>('rect.node-box').attr('width', (d) => layout.nodes.get(d.uid)!.w).attr('height', (d) => layout.nodes.get(d.uid)!.h);
+    dirty.select('text.node-name').text((d) => d.name);
+    dirty.select('text.node-meta').text((d) => `${d.role === 'control-plane' ? 'control plane' : 'worker'} · ${d.ip} · ${d.podCIDR}${d.zone ? ` · ${d.zone}` : ''}`);
     const barW = (d: NodeView) => layout.nodes.get(d.uid)!.w - 24 - 110;
     for (const [cls, get, fmt, label] of [
       ['cpu', (d: NodeView) => d.cpu, fmtCpu, 'CPU'],
       ['mem', (d: NodeView) => d.memory, fmtMem, 'mem'],
     ] as const) {
-      const bar = all.select(`g.bar-${cls}`);
+      const bar = dirty.select(`g.bar-${cls}`);
       bar.select('rect.bar-bg').attr('width', (d: any) => barW(d));
       bar
         .select('rect.bar-fg')
@@ -185,7 +190,7 @@ export class ClusterRenderer {
         .text((d: any) => `${label} ${fmt(get(d).requested)}/${fmt(get(d).allocatable)}`);
     }
     // Badges: text pills, so state is never told by colour alone.
-    all.select<SVGGElement>('g.node-badges').each(function (d) {
+    dirty.select<SVGGElement>('g.node-badges').each(function (d) {
       const b = layout.nodes.get(d.uid)!;
       const badges = [d.ready !== 'True' ? 'NotReady' : '', d.unschedulable ? 'SchedulingDisabled' : '', d.taints.length ? `tainted ×${d.taints.length}` : ''].filter(Boolean);
       const g = select(this).attr('transform', `translate(${b.w - 12},14)`);
