@@ -274,9 +274,15 @@ function LabRunner({ lab }: { lab: Lab }) {
         <button type="button" disabled={!started || !!busy} onClick={() => void act('Showing…', step.solution)} title="Apply this step's solution">
           Show me
         </button>
-        <button type="button" className={done ? 'primary' : undefined} disabled={stepIndex >= lab.steps.length - 1} onClick={() => void goTo(stepIndex + 1)}>
-          Next →
-        </button>
+        {stepIndex < lab.steps.length - 1 ? (
+          <button type="button" className={done ? 'primary' : undefined} onClick={() => void goTo(stepIndex + 1)}>
+            Next →
+          </button>
+        ) : (
+          <button type="button" className={done ? 'primary' : undefined} onClick={() => useLabs.getState().openLab(undefined)}>
+            All labs
+          </button>
+        )}
       </div>
       {busy && started ? <p className="muted">{busy}</p> : null}
     </div>
