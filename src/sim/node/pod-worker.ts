@@ -533,7 +533,9 @@ export class PodWorker {
     if (this.pod.spec?.automountServiceAccountToken !== false) {
       const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
       files.set(`${dir}/namespace`, ns);
-      const pod = this.pod;
+      // Keep only what the token names: capturing the whole pod would pin a stale copy of it per container.
+      const p = this.pod;
+      const pod = { metadata: { name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid }, spec: { serviceAccountName: p.spec?.serviceAccountName } } as KObject;
       files.set(`${dir}/token`, () => this.kubelet.token(pod));
       files.set(`${dir}/ca.crt`, '-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodiumCAMA0GCSqGSIb3DQEBCwUAMBUxEzARBgNVBAMT\nCmt1YmVybmV0ZXMwHhcNMjUwMTAxMDkwMDAwWhcNMzUwMTAxMDkwMDAwWjAVMRMw\n-----END CERTIFICATE-----\n');
     }
@@ -550,40 +552,25 @@ export class PodWorker {
   }
 
   private processHost(c: ContainerState, epoch: number): ProcessHost {
-    const limit = c.spec.resources?.limits ?? {};
-    return {
-      fs: c.fs!,
-      env: c.env!,
-      hostname: this.hostname(),
-      wallMs: () => this.kubelet.wallMs(),
-      net: (argv) => this.kubelet.netexec(this.namespace, this.name, argv),
-      random: () => this.kubelet.random.next(),
-      podName: this.name,
-      namespace: this.namespace,
-      podIP: () => this.podIP,
-      image: c.def!,
-      imageLabel: imageLabel(c.specImage),
-      log: (text) => {
-        if (c.epoch === epoch) appendLog(c, text);
-      },
-      exit: (code, reason) => {
-        if (c.epoch !== epoch) return;
-        this.finishRun(c, { exitCode: code, reason: reason ?? (code === 0 ? 'Completed' : 'Error'), startedAt: c.startedAt!, finishedAt: this.ctx.clock.iso(), containerID: c.containerID });
-      },
-      // The container's own program keeps running while the kubelet is stopped.
-      after: (ms, fn) => {
-        if (c.epoch !== epoch) return;
-        const t = this.ctx.clock.after(ms, () => {
-          c.timers.delete(t);
-          if (c.epoch === epoch) fn();
-        });
-        c.timers.add(t);
-      },
-      memoryChanged: () => {
-        if (c.epoch === epoch) this.checkMemory(c);
-      },
-      cpuLimitMillis: limit.cpu !== undefined ? milliValue(limit.cpu) : undefined,
-    };
+    return new ContainerHost(this, c, epoch);
+  }
+
+  /** The container's process ended (its host's `exit`). */
+  processExited(c: ContainerState, code: number, reason?: 'Error' | 'Completed' | 'OOMKilled'): void {
+    this.finishRun(c, { exitCode: code, reason: reason ?? (code === 0 ? 'Completed' : 'Error'), startedAt: c.startedAt!, finishedAt: this.ctx.clock.iso(), containerID: c.containerID });
+  }
+
+  /** A timer of the container's own program: it keeps running while the kubelet is stopped. */
+  processAfter(c: ContainerState, epoch: number, ms: number, fn: () => void): void {
+    const t = this.ctx.clock.after(ms, () => {
+      c.timers.delete(t);
+      if (c.epoch === epoch) fn();
+    });
+    c.timers.add(t);
+  }
+
+  memoryChanged(c: ContainerState): void {
+    this.checkMemory(c);
   }
 
   /** The kernel's OOM killer: a container over its memory limit is killed with SIGKILL (137). */
@@ -864,6 +851,69 @@ export class PodWorker {
 
 
 /** Append program output to a container's log, line by line. */
+/**
+ * What a container's process sees of its pod. One object with methods rather than a dozen closures:
+ * thousands of containers run at once, and closures cost hundreds of bytes each.
+ */
+class ContainerHost implements ProcessHost {
+  readonly fs: ContainerFS;
+  readonly env: Map<string, string>;
+  readonly hostname: string;
+  readonly podName: string;
+  readonly namespace: string;
+  readonly image: ImageDef;
+  readonly imageLabel: string;
+  readonly cpuLimitMillis?: number;
+
+  constructor(
+    private readonly w: PodWorker,
+    private readonly c: ContainerState,
+    private readonly epoch: number,
+  ) {
+    const limit = c.spec.resources?.limits ?? {};
+    this.fs = c.fs!;
+    this.env = c.env!;
+    this.hostname = w.hostname();
+    this.podName = w.name;
+    this.namespace = w.namespace;
+    this.image = c.def!;
+    this.imageLabel = imageLabel(c.specImage);
+    this.cpuLimitMillis = limit.cpu !== undefined ? milliValue(limit.cpu) : undefined;
+  }
+
+  wallMs(): number {
+    return this.w.kubelet.wallMs();
+  }
+
+  net(argv: string[]): ExecResult | undefined {
+    return this.w.kubelet.netexec(this.w.namespace, this.w.name, argv);
+  }
+
+  random(): number {
+    return this.w.kubelet.random.next();
+  }
+
+  podIP(): string | undefined {
+    return this.w.podIP;
+  }
+
+  log(text: string): void {
+    if (this.c.epoch === this.epoch) appendLog(this.c, text);
+  }
+
+  exit(code: number, reason?: 'Error' | 'Completed' | 'OOMKilled'): void {
+    if (this.c.epoch === this.epoch) this.w.processExited(this.c, code, reason);
+  }
+
+  after(ms: number, fn: () => void): void {
+    if (this.c.epoch === this.epoch) this.w.processAfter(this.c, this.epoch, ms, fn);
+  }
+
+  memoryChanged(): void {
+    if (this.c.epoch === this.epoch) this.w.memoryChanged(this.c);
+  }
+}
+
 function appendLog(c: ContainerState, text: string): void {
   const parts = (c.partial + text).split('\n');
   c.partial = parts.pop() ?? '';
