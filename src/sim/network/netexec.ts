@@ -69,9 +69,16 @@ function parseUrl(text: string): Url | undefined {
 type Fetch = { kind: 'dns'; trace: Trace } | { kind: 'connect'; ip: string; trace: Trace };
 
 /** Resolve the URL's host from the pod, then open the connection and send the request. */
+/** What the kubelet writes into every pod's /etc/hosts, read before DNS is asked. */
+function etcHosts(src: Src, host: string): string | undefined {
+  if (host === 'localhost' || host === 'localhost.localdomain') return '127.0.0.1';
+  if (src.kind === 'pod' && (host === src.pod.spec?.hostname || host === src.pod.metadata.name)) return src.ip;
+  return undefined;
+}
+
 function fetch(d: NetExecDeps, src: Src, url: Url): Fetch {
-  let ip = url.host;
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(url.host)) {
+  let ip = etcHosts(src, url.host) ?? url.host;
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
     const r = d.tracer.lookup(src, url.host);
     if ('outcome' in r) return { kind: 'dns', trace: r };
     ip = r.ip;

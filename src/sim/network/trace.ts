@@ -164,6 +164,8 @@ export class Tracer {
 
   /** Resolve `name` the way the source would (cluster DNS for pods, public DNS outside), then send. */
   private toName(src: Src, name: string, port: number, protocol: Protocol, http: HttpRequest | undefined, tls: boolean): Trace {
+    // `localhost` comes from /etc/hosts, not DNS: no query leaves the pod.
+    if (name === 'localhost' || name === 'localhost.localdomain') name = '127.0.0.1';
     if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return this.send(src, name, port, protocol, http, tls);
     const lookup = this.lookup(src, name);
     if ('outcome' in lookup) return lookup;
@@ -232,6 +234,14 @@ export class Tracer {
     let node: string | undefined; // where the packet is now
     let masquerade = false;
     let external = false;
+
+    // Loopback never leaves the network namespace: the containers of a pod share it, so a sidecar reaches
+    // its neighbour on localhost (the pause container holds the namespace they all join).
+    if (src.kind === 'pod' && dstIP.startsWith('127.')) {
+      pkt = { ...pkt, src: '127.0.0.1' };
+      at({ where: podWhere(src.pod), device: 'lo', node: src.node, action: 'route', note: `${dstIP} is the loopback address: the packet stays in ${src.pod.metadata.name}'s network namespace, on lo, which all its containers share.` });
+      return this.deliver(src.pod, pkt, hops, http, undefined, tls, dnsQuery);
+    }
 
     // 1. Leave the source.
     if (src.kind === 'pod') {
@@ -370,13 +380,14 @@ export class Tracer {
     const ref = `pod/${pod.metadata.namespace}/${pod.metadata.name}`;
     const port = pkt.dstPort ?? 0;
     const where = podWhere(pod);
+    const device = pkt.dst.startsWith('127.') ? 'lo' : 'eth0';
     if (pod.status?.phase !== 'Running') {
       const reason = `Pod ${pod.metadata.namespace}/${pod.metadata.name} is ${pod.status?.phase ?? 'Pending'}; nothing in it is running to answer.`;
-      hops.push({ where, device: 'eth0', node: pod.spec?.nodeName, packet: { ...pkt }, action: 'drop', note: reason });
+      hops.push({ where, device, node: pod.spec?.nodeName, packet: { ...pkt }, action: 'drop', note: reason });
       return { outcome: 'refused', reason, hops };
     }
     if (dnsQuery && pod.metadata.labels?.['k8s-app'] === 'kube-dns' && port === 53) {
-      hops.push({ where, device: 'eth0', node: pod.spec?.nodeName, packet: { ...pkt }, action: 'deliver', note: `CoreDNS in ${pod.metadata.name} receives the query on port 53.` });
+      hops.push({ where, device, node: pod.spec?.nodeName, packet: { ...pkt }, action: 'deliver', note: `CoreDNS in ${pod.metadata.name} receives the query on port 53.` });
       return { outcome: 'delivered', servedBy: ref, hops, reply: replyOf(hops) };
     }
     if (this.isIngressController(pod) && pkt.protocol === 'TCP' && (port === 80 || port === 443)) {
@@ -385,10 +396,10 @@ export class Tracer {
     const served = this.serve(pod, port, pkt.protocol, http);
     if (!served) {
       const reason = `Nothing listens on ${pkt.protocol} port ${port} in pod ${pod.metadata.namespace}/${pod.metadata.name}, so its kernel answers with a reset (connection refused).`;
-      hops.push({ where, device: 'eth0', node: pod.spec?.nodeName, packet: { ...pkt }, action: 'drop', note: reason });
+      hops.push({ where, device, node: pod.spec?.nodeName, packet: { ...pkt }, action: 'drop', note: reason });
       return { outcome: 'refused', reason, hops };
     }
-    hops.push({ where, device: 'eth0', node: pod.spec?.nodeName, packet: { ...pkt }, action: 'deliver', note: `Container ${served.container} in ${pod.metadata.name} accepts the connection on port ${port}.` });
+    hops.push({ where, device, node: pod.spec?.nodeName, packet: { ...pkt }, action: 'deliver', note: `Container ${served.container} in ${pod.metadata.name} accepts the connection on port ${port}.` });
     void dnatRule;
     return { outcome: 'delivered', servedBy: ref, hops, reply: replyOf(hops), ...(http && served.http ? { http: { status: served.http.status, body: served.http.body } } : {}) };
   }
