@@ -168,3 +168,77 @@ spec:
   }
   return parts.join('---');
 }
+
+/**
+ * The metrics-server add-on, as its release manifest installs it (`components.yaml` of v0.7.1,
+ * with `--kubelet-insecure-tls` as kind and minikube run it): a Deployment in kube-system behind the
+ * `metrics-server` Service. The Resource Metrics API is served while its pod is Ready.
+ */
+export function metricsServerAddon(): string {
+  return `
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: metrics-server
+  namespace: kube-system
+  labels: {k8s-app: metrics-server}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: metrics-server
+  namespace: kube-system
+  labels: {k8s-app: metrics-server}
+spec:
+  selector: {k8s-app: metrics-server}
+  ports:
+  - {name: https, port: 443, protocol: TCP, targetPort: https}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: metrics-server
+  namespace: kube-system
+  labels: {k8s-app: metrics-server}
+spec:
+  selector:
+    matchLabels: {k8s-app: metrics-server}
+  strategy:
+    rollingUpdate: {maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {k8s-app: metrics-server}
+    spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: metrics-server
+      containers:
+      - name: metrics-server
+        image: registry.k8s.io/metrics-server/metrics-server:v0.7.1
+        imagePullPolicy: IfNotPresent
+        args:
+        - --cert-dir=/tmp
+        - --secure-port=10250
+        - --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
+        - --kubelet-use-node-status-port
+        - --metric-resolution=15s
+        - --kubelet-insecure-tls
+        ports:
+        - {containerPort: 10250, name: https, protocol: TCP}
+        readinessProbe:
+          httpGet: {path: /readyz, port: https, scheme: HTTPS}
+          initialDelaySeconds: 20
+          periodSeconds: 10
+          failureThreshold: 3
+        livenessProbe:
+          httpGet: {path: /livez, port: https, scheme: HTTPS}
+          periodSeconds: 10
+          failureThreshold: 3
+        resources:
+          requests: {cpu: 100m, memory: 200Mi}
+        securityContext:
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+          runAsUser: 1000
+          allowPrivilegeEscalation: false
+`;
+}

@@ -25,7 +25,8 @@ import { buildNodeObject } from './node/nodes';
 import { Network } from './network/network';
 import type { Trace, TraceRequest } from './network/trace-types';
 import { runKubectl, type KubectlResult } from './kubectl/index';
-import { controlPlaneStaticPods, systemWorkloads } from './bootstrap';
+import { controlPlaneStaticPods, metricsServerAddon, systemWorkloads } from './bootstrap';
+import { MetricsServer } from './node/metrics-server';
 import { nodeSpecs, type ClusterSpec, type NodeSpec } from './spec';
 
 /** Simulated time a new cluster runs before it is handed over, so that system pods are Ready. */
@@ -84,6 +85,8 @@ export class Cluster {
     services.set('scheduler', this.scheduler);
     this.controllers = new ControllerManager(ctx);
     for (const factory of CONTROLLERS) this.controllers.add(factory);
+    // Always there, serving only while a metrics-server pod is Ready (the add-on, or one a lab installs).
+    new MetricsServer(ctx).start();
 
     this.bootstrap();
   }
@@ -101,6 +104,7 @@ export class Cluster {
     const cp = specs.find((s) => s.role === 'control-plane');
     const manifests = [systemWorkloads(network, this.spec.addons?.dns !== false)];
     if (cp) manifests.unshift(controlPlaneStaticPods(cp.name, ''));
+    if (this.spec.addons?.metricsServer) manifests.push(metricsServerAddon());
     for (const r of applyManifests(this.ctx, manifests.join('---'))) {
       if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
     }
