@@ -3,6 +3,7 @@
  * ones, saved in the app's IndexedDB store so they come back after a reload. Small and in the entry
  * bundle; Monaco itself is not.
  */
+import { addFileSource } from '../terminal/files';
 import { create } from 'zustand';
 import { createStore, get, set } from 'idb-keyval';
 
@@ -54,6 +55,13 @@ export const useEditor = create<EditorState>((setState, getState) => ({
   openBuffer: (id, title, text, opts) =>
     setState((s) => (s.buffers.some((b) => b.id === id) ? { active: id, open: true } : { buffers: [...s.buffers, { id, title, text, ...(opts?.lab ? { lab: true } : {}) }], active: id, open: true })),
 }));
+
+// `kubectl apply -f <title>` in the console reads the buffer of that name (the active one first).
+addFileSource((name) => {
+  const { buffers, active } = useEditor.getState();
+  const named = buffers.filter((b) => b.title === name);
+  return (named.find((b) => b.id === active) ?? named[0])?.text;
+});
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let loaded = false;

@@ -6,6 +6,12 @@
  */
 import type { EngineClient } from '../app/engine-client';
 import { useEditor } from '../editor/buffers';
+import { addFileSource } from '../terminal/files';
+import { findLab } from './catalog';
+import { useLabs } from './lab-store';
+
+// The open lab's manifests are files the console can `kubectl apply -f` by name, as the step text says.
+addFileSource((name) => findLab(useLabs.getState().lab)?.files[name]);
 
 type ConsoleHandle = { session?: { input(data: string): Promise<void> }; term?: { focus?(): void } };
 

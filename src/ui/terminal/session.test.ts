@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkerHost } from '../../worker/host';
 import type { Response } from '../../worker/protocol';
 import { ConsoleSession, type Entry, type EngineLike } from './session';
+import { addFileSource } from './files';
 
 /** The console against a real engine in this process: the worker's host, with its stream messages routed back. */
 function setup(history: string[] = []) {
@@ -32,6 +33,20 @@ function setup(history: string[] = []) {
 }
 
 describe('ConsoleSession', () => {
+  it('`kubectl apply -f web.yaml` reads the editor buffer or lab manifest of that name', async () => {
+    const { host, type, text } = setup();
+    const off = addFileSource((n) => (n === 'ns.yaml' ? 'apiVersion: v1\nkind: Namespace\nmetadata: {name: from-file}\n' : undefined));
+    try {
+      await type('kubectl apply -f ns.yaml\r');
+      expect(text()).toContain('namespace/from-file created');
+      expect(host.handle('getObject', { kind: 'Namespace', name: 'from-file' })).toBeDefined();
+      await type('kubectl apply -f missing.yaml\r');
+      expect(text()).toContain('error: the path "missing.yaml" does not exist');
+    } finally {
+      off();
+    }
+  });
+
   it('a pasted heredoc applies the manifest, as `cat <<EOF | kubectl apply -f -` does', async () => {
     const { host, type, text } = setup();
     await type('cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: lab\nEOF\n');

@@ -4,6 +4,7 @@
  * (`get -w`, `rollout status`, `logs -f`) holds the prompt until it ends or Ctrl+C stops it.
  * Free of xterm and React so that tests can drive it with a fake terminal and engine.
  */
+import { filesOf, readFile } from './files';
 import type { Commands, Response } from '../../worker/protocol';
 import { commonPrefix, LineEditor } from './line-editor';
 import { applyGrep, Shell, type Action, type Grep } from './shell';
@@ -154,6 +155,12 @@ export class ConsoleSession {
   }
 
   private async run(line: string, stdin: string | undefined, grep: Grep | undefined): Promise<void> {
+    // `-f web.yaml`: the editor's buffer or the open lab's manifest of that name stands in for the file.
+    if (stdin === undefined) {
+      const names = filesOf(line.trim().split(/\s+/));
+      const texts = names.map(readFile).filter((t): t is string => t !== undefined);
+      if (names.length && texts.length === names.length) stdin = texts.join('\n---\n');
+    }
     const id = nextStreamId++;
     this.state = 'running';
     this.entry = { id, line, out: '', ok: true };
