@@ -26,13 +26,31 @@ export class Clock {
 
   /** RFC 3339 timestamp of simulated `ms` (default: now), second precision as the API server writes. */
   iso(ms: number = this.nowMs): string {
-    return new Date(EPOCH_MS + Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const sec = Math.floor(ms / 1000);
+    // Thousands of writes happen in the same second: format it once (and share the string).
+    if (sec === this.isoSec) return this.isoText;
+    const text = new Date(EPOCH_MS + sec * 1000).toISOString().replace('.000Z', 'Z');
+    if (ms <= this.nowMs) {
+      this.isoSec = sec;
+      this.isoText = text;
+    }
+    return text;
   }
+
+  private isoSec = NaN;
+  private isoText = '';
 
   /** Simulated ms from an RFC 3339 timestamp written by `iso`. */
   parseIso(ts: string): number {
-    return Date.parse(ts) - EPOCH_MS;
+    if (ts === this.parsedText) return this.parsedMs;
+    const ms = Date.parse(ts) - EPOCH_MS;
+    this.parsedText = ts;
+    this.parsedMs = ms;
+    return ms;
   }
+
+  private parsedText = '';
+  private parsedMs = NaN;
 
   /** Run `fn` after `delayMs` simulated milliseconds (0 = after the current event, at the same time). */
   after(delayMs: number, fn: () => void): Timer {
