@@ -12,6 +12,7 @@ import type { Change, KObject } from './types';
 
 type Watcher = (change: Change) => void;
 type IndexFn = (obj: KObject) => readonly string[];
+type Index = { kind: string; fn: IndexFn; map: Map<string, Set<KObject>> };
 
 const FREEZE = (globalThis as any).process?.env?.PODIUM_FREEZE === '1';
 
@@ -20,9 +21,12 @@ const CLUSTER = ''; // namespace key of cluster-scoped objects
 export class ObjectStore {
   private rv = 0;
   private readonly kinds = new Map<string, Map<string, Map<string, KObject>>>();
+  // Watcher lists are copied on change, never modified, so a write can call them without copying.
   private readonly watchers = new Map<string, Watcher[]>();
-  private readonly allWatchers: Watcher[] = [];
-  private readonly indexes = new Map<string, { kind: string; fn: IndexFn; map: Map<string, Set<KObject>> }>();
+  private allWatchers: Watcher[] = [];
+  private readonly indexes = new Map<string, Index>();
+  /** The indexes that apply to each kind (its own and '*'), built on first use. */
+  private readonly kindIndexes = new Map<string, Index[]>();
   private readonly byUid = new Map<string, KObject>();
 
   /** The latest resourceVersion handed out. */
@@ -86,8 +90,20 @@ export class ObjectStore {
   /** Declare a secondary index: `fn` gives the index values of an object of `kind` ('*' for every kind). */
   addIndex(name: string, kind: string, fn: IndexFn): void {
     const map = new Map<string, Set<KObject>>();
-    this.indexes.set(name, { kind, fn, map });
-    for (const obj of kind === '*' ? this.all() : this.each(kind)) this.indexAdd(name, obj);
+    const idx: Index = { kind, fn, map };
+    this.indexes.set(name, idx);
+    this.kindIndexes.clear();
+    for (const obj of kind === '*' ? this.all() : this.each(kind)) indexAdd(idx, obj);
+  }
+
+  private indexesFor(kind: string): Index[] {
+    let list = this.kindIndexes.get(kind);
+    if (!list) {
+      list = [];
+      for (const idx of this.indexes.values()) if (idx.kind === kind || idx.kind === '*') list.push(idx);
+      this.kindIndexes.set(kind, list);
+    }
+    return list;
   }
 
   /** Objects whose index `name` has `value` (unsorted). */
@@ -105,15 +121,15 @@ export class ObjectStore {
 
   /** Watch one kind. Handlers only queue work; they run synchronously inside the write. */
   watch(kind: string, fn: Watcher): () => void {
-    const list = this.watchers.get(kind) ?? [];
-    list.push(fn);
-    this.watchers.set(kind, list);
-    return () => list.splice(list.indexOf(fn) >>> 0, 1);
+    this.watchers.set(kind, [...(this.watchers.get(kind) ?? []), fn]);
+    return () => this.watchers.set(kind, without(this.watchers.get(kind) ?? [], fn));
   }
 
   watchAll(fn: Watcher): () => void {
-    this.allWatchers.push(fn);
-    return () => this.allWatchers.splice(this.allWatchers.indexOf(fn) >>> 0, 1);
+    this.allWatchers = [...this.allWatchers, fn];
+    return () => {
+      this.allWatchers = without(this.allWatchers, fn);
+    };
   }
 
   /** Store a new object (identity already assigned by the API server). */
@@ -128,7 +144,7 @@ export class ObjectStore {
     if (FREEZE) deepFreeze(obj);
     m.set(obj.metadata.name, obj);
     this.byUid.set(obj.metadata.uid, obj);
-    for (const [name, idx] of this.indexes) if (idx.kind === obj.kind || idx.kind === '*') this.indexAdd(name, obj);
+    for (const idx of this.indexesFor(obj.kind)) indexAdd(idx, obj);
     this.emit({ type: 'ADDED', object: obj });
     return obj;
   }
@@ -146,10 +162,20 @@ export class ObjectStore {
     if (FREEZE) deepFreeze(obj);
     this.kinds.get(obj.kind)!.get(obj.metadata.namespace ?? CLUSTER)!.set(obj.metadata.name, obj);
     this.byUid.set(obj.metadata.uid, obj);
-    for (const [name, idx] of this.indexes) {
-      if (idx.kind !== obj.kind && idx.kind !== '*') continue;
-      this.indexRemove(name, old);
-      this.indexAdd(name, obj);
+    for (const idx of this.indexesFor(obj.kind)) {
+      const before = idx.fn(old);
+      const after = idx.fn(obj);
+      if (sameValues(before, after)) {
+        // Same buckets: swap the object in place of the old one (it moves to the end, as remove + add would).
+        for (const v of after) {
+          const set = idx.map.get(v)!;
+          set.delete(old);
+          set.add(obj);
+        }
+        continue;
+      }
+      indexRemove(idx, old, before);
+      indexAdd(idx, obj, after);
     }
     this.emit({ type: 'MODIFIED', object: obj, old });
     return obj;
@@ -161,34 +187,15 @@ export class ObjectStore {
     if (!m || !old) return undefined;
     m.delete(name);
     this.byUid.delete(old.metadata.uid);
-    for (const [iname, idx] of this.indexes) if (idx.kind === kind || idx.kind === '*') this.indexRemove(iname, old);
+    for (const idx of this.indexesFor(kind)) indexRemove(idx, old);
     this.emit({ type: 'DELETED', object: old });
     return old;
   }
 
   private emit(change: Change): void {
     const list = this.watchers.get(change.object.kind);
-    if (list) for (const fn of [...list]) fn(change);
-    for (const fn of [...this.allWatchers]) fn(change);
-  }
-
-  private indexAdd(name: string, obj: KObject): void {
-    const idx = this.indexes.get(name)!;
-    for (const v of idx.fn(obj)) {
-      let set = idx.map.get(v);
-      if (!set) idx.map.set(v, (set = new Set()));
-      set.add(obj);
-    }
-  }
-
-  private indexRemove(name: string, obj: KObject): void {
-    const idx = this.indexes.get(name)!;
-    for (const v of idx.fn(obj)) {
-      const set = idx.map.get(v);
-      if (!set) continue;
-      set.delete(obj);
-      if (!set.size) idx.map.delete(v);
-    }
+    if (list) for (const fn of list) fn(change);
+    for (const fn of this.allWatchers) fn(change);
   }
 
   /** Every object, for snapshots. */
@@ -209,10 +216,39 @@ export class ObjectStore {
       if (FREEZE) deepFreeze(obj);
       m.set(obj.metadata.name, obj);
       this.byUid.set(obj.metadata.uid, obj);
-      for (const [name, idx] of this.indexes) if (idx.kind === obj.kind || idx.kind === '*') this.indexAdd(name, obj);
+      for (const idx of this.indexesFor(obj.kind)) indexAdd(idx, obj);
     }
     this.rv = resourceVersion;
   }
+}
+
+function indexAdd(idx: Index, obj: KObject, values = idx.fn(obj)): void {
+  for (const v of values) {
+    let set = idx.map.get(v);
+    if (!set) idx.map.set(v, (set = new Set()));
+    set.add(obj);
+  }
+}
+
+function indexRemove(idx: Index, obj: KObject, values = idx.fn(obj)): void {
+  for (const v of values) {
+    const set = idx.map.get(v);
+    if (!set) continue;
+    set.delete(obj);
+    if (!set.size) idx.map.delete(v);
+  }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  // A value listed twice would make the in-place swap differ from remove + add; take the long way.
+  return a.length < 2 || new Set(a).size === a.length;
+}
+
+function without<T>(list: readonly T[], x: T): T[] {
+  const i = list.indexOf(x);
+  return i < 0 ? [...list] : [...list.slice(0, i), ...list.slice(i + 1)];
 }
 
 export function compareObjects(a: KObject, b: KObject): number {
