@@ -8,7 +8,6 @@ import type { Clock } from '../clock';
 import type { Random } from '../random';
 import type { ObjectStore } from './store';
 import type { KObject } from './types';
-import { clone } from './json';
 
 export type EventSource = { component: string; host?: string };
 export type EventType = 'Normal' | 'Warning';
@@ -43,9 +42,8 @@ export class EventRecorder {
     if (seen && this.clock.now - seen.at <= AGGREGATE_WINDOW_MS) {
       const existing = this.store.get('Event', seen.ns, seen.name);
       if (existing) {
-        const next = clone(existing);
-        next.count = (existing.count ?? 1) + 1;
-        next.lastTimestamp = now;
+        // Only count and lastTimestamp change: the rest is shared with the stored version (never modified).
+        const next: KObject = { ...existing, metadata: { ...existing.metadata }, count: (existing.count ?? 1) + 1, lastTimestamp: now };
         this.store.replace(next);
         return;
       }
