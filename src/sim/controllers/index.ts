@@ -10,6 +10,7 @@ import { deploymentController } from './deployment';
 import { replicaSetController } from './replicaset';
 import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
+import { hpaController } from './hpa';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
@@ -22,4 +23,5 @@ export const CONTROLLERS: ControllerFactory[] = [
   nodeLifecycleController,
   endpointsController,
   endpointSliceController,
+  hpaController,
 ];

@@ -136,17 +136,11 @@ export class MetricsServer {
     return s ? this.toPodMetrics(s) : undefined;
   }
 
-  /** Per-pod CPU (millicores) or memory (bytes) use, as the HPA's metrics client reads it. */
-  podUsage(namespace: string, name: string): { cpuMillis: number; memoryBytes: number; at: number } | undefined {
-    const m = this.available() ? this.pods.get(`${namespace}/${name}`) : undefined;
-    if (!m || !this.ctx.store.get('Pod', namespace, name) || this.ctx.store.get('Pod', namespace, name)!.metadata.uid !== m.uid) return undefined;
-    let cpuMillis = 0;
-    let memoryBytes = 0;
-    for (const c of m.containers) {
-      cpuMillis += c.cpuMillis;
-      memoryBytes += c.memoryBytes;
-    }
-    return { cpuMillis, memoryBytes, at: m.at };
+  /** A pod's last sample per container (millicores, bytes), as the HPA's metrics client reads it. */
+  podSample(namespace: string, name: string): { at: number; windowMs: number; containers: { name: string; cpuMillis: number; memoryBytes: number }[] } | undefined {
+    const s = this.available() ? this.pods.get(`${namespace}/${name}`) : undefined;
+    if (!s || this.ctx.store.get('Pod', namespace, name)?.metadata.uid !== s.uid) return undefined;
+    return { at: s.at, windowMs: METRIC_RESOLUTION_MS, containers: s.containers.map((c) => ({ ...c })) };
   }
 
   listNodeMetrics(): NodeMetrics[] {
