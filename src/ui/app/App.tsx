@@ -1,14 +1,12 @@
 /** The page: header (namespaces, time, presenter), the cluster in the middle, inspector and narration beside it, kubectl below. */
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ClusterView } from '../cluster/ClusterView';
 import { PacketPanel, PacketsToggle } from '../packets/PacketPanel';
 import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
 import { Console } from '../terminal/Console';
-import { LabsPanel, LabsToggle } from '../labs/LabsPanel';
 import { useLabs } from '../labs/lab-store';
-import { EditorPanel, prefetchEditorWhenIdle } from '../editor/EditorPanel';
 import { useEditor } from '../editor/buffers';
 import { useCluster } from '../store/cluster-store';
 import { SYSTEM_NAMESPACES, useUi } from '../store/ui-store';
@@ -16,6 +14,11 @@ import { useEngine } from './engine-context';
 import { clearSnapshot, saveSnapshot } from './persistence';
 import { writeUrlState } from './url-state';
 import type { NamespaceView } from '../../worker/view-model';
+
+// Not in the entry bundle: the lab runner (its lab texts and YAML parser) and the editor panel load when
+// first opened, so the cluster view is drawn sooner (issue 4: entry ≤ 150 kB gzipped).
+const LabsPanel = lazy(() => import('../labs/LabsPanel').then((m) => ({ default: m.LabsPanel })));
+const EditorPanel = lazy(() => import('../editor/EditorPanel').then((m) => ({ default: m.EditorPanel })));
 
 const SAMPLE = `apiVersion: apps/v1
 kind: Deployment
@@ -52,7 +55,7 @@ export function App() {
   if (editorOpen && !editorMounted) setEditorMounted(true);
   // Monaco is not in the entry bundle: fetch it once the page is idle (`?prefetch=0` skips, for measuring).
   useEffect(() => {
-    if (new URLSearchParams(location.search).get('prefetch') !== '0') prefetchEditorWhenIdle();
+    if (new URLSearchParams(location.search).get('prefetch') !== '0') void import('../editor/EditorPanel').then((m) => m.prefetchEditorWhenIdle());
   }, []);
   const fileRef = useRef<HTMLInputElement>(null);
 
@@ -141,7 +144,9 @@ export function App() {
         <button type="button" onClick={() => void engine.call('apply', { yaml: SAMPLE })} title="Apply a sample Deployment of three nginx pods">
           + Sample app
         </button>
-        <LabsToggle />
+        <button type="button" aria-pressed={labsOpen} onClick={() => useLabs.getState().setOpen(!labsOpen)} title="Workshop labs">
+          Labs
+        </button>
         <PacketsToggle />
         <button type="button" onClick={() => useUi.getState().setPresenter(!presenter)} aria-pressed={presenter} title="Presenter mode (P)">
           Presenter
@@ -164,7 +169,11 @@ export function App() {
           </button>
         </div>
       ) : null}
-      {labsOpen ? <LabsPanel /> : null}
+      {labsOpen ? (
+        <Suspense fallback={<aside className="labs-panel" aria-label="Labs"><p className="loading">Loading the labs…</p></aside>}>
+          <LabsPanel />
+        </Suspense>
+      ) : null}
       <main className="stage">
         {connected ? <ClusterView /> : <p className="loading">Starting the cluster…</p>}
         {connected ? <PacketPanel /> : null}
@@ -184,7 +193,9 @@ export function App() {
         {editorOpen ? null : sidebar === 'events' ? <EventsFeed /> : <Inspector />}
         {editorMounted ? (
           <div className="editor-slot" hidden={!editorOpen}>
-            <EditorPanel />
+            <Suspense fallback={<p className="loading">Loading the editor…</p>}>
+              <EditorPanel />
+            </Suspense>
           </div>
         ) : null}
       </aside>

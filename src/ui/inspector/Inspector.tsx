@@ -4,7 +4,6 @@
  * stop a node). All text is rendered as text: names typed by users can never inject markup.
  */
 import { useEffect, useState } from 'react';
-import { dump } from 'js-yaml';
 import { useEngine } from '../app/engine-context';
 import { useCluster } from '../store/cluster-store';
 import { useUi } from '../store/ui-store';
@@ -28,8 +27,9 @@ export function Inspector() {
     let live = true;
     const load = async () => {
       if (tab === 'yaml') {
-        const obj = await engine.call('getObject', { kind: sel.kind, name: sel.name, namespace: sel.namespace });
-        if (live) setText(obj ? dump(obj, { noArrayIndent: true, lineWidth: -1 }) : `${sel.kind} ${sel.name} no longer exists.`);
+        // The worker prints it as kubectl does: the page carries no YAML library for this.
+        const r = await engine.call('kubectl', { line: `kubectl get ${sel.kind.toLowerCase()} ${sel.name}${ns} -o yaml` });
+        if (live) setText(r.exitCode === 0 ? r.stdout : `${sel.kind} ${sel.name} no longer exists.`);
       } else if (tab === 'describe') {
         const r = await engine.call('kubectl', { line: `kubectl describe ${sel.kind.toLowerCase()} ${sel.name}${ns}` });
         if (live) setText(r.exitCode === 0 ? r.stdout : r.stderr);
