@@ -21,6 +21,7 @@ import { canonicalQuantity, milliValue } from '../api/quantity';
 import { clone, deepEqual } from '../api/json';
 import { Controller, type ReconcileResult } from './controller';
 import { statusOnlyChange } from './controller-utils';
+import { SYNC_TICK_MS } from './manager';
 import { MetricsError, rawResourceReplicas, resourceMetrics, resourceReplicas, type ResourceMetricsSource, type ResourceName } from './hpa-replicas';
 
 export const HPA_SYNC_PERIOD_MS = 15_000;
@@ -87,7 +88,8 @@ export class HorizontalController extends Controller {
       return;
     }
     this.reconcileAutoscaler(hpa, key);
-    return { requeueAfter: HPA_SYNC_PERIOD_MS };
+    // The manager drains a re-added key on its next tick: ask one tick early to keep a steady 15 s period.
+    return { requeueAfter: HPA_SYNC_PERIOD_MS - SYNC_TICK_MS };
   }
 
   private reconcileAutoscaler(hpa: KObject, key: string): void {
