@@ -106,10 +106,12 @@ export class ApiServer {
    * a private copy; returning false abandons the write. No validation: these writers are trusted.
    * Returns the stored object, or undefined if it no longer exists.
    */
-  mutate(kind: string, namespace: string | undefined, name: string, fn: (draft: KObject) => void | boolean): KObject | undefined {
+  mutate(kind: string, namespace: string | undefined, name: string, fn: (draft: KObject) => void | boolean, opts: { shallow?: boolean } = {}): KObject | undefined {
     const old = this.ctx.store.get(kind, namespace, name);
     if (!old) return undefined;
-    const draft = clone(old);
+    // shallow: only the top level and metadata are copied; `fn` must replace, never edit in place,
+    // anything deeper (a status write that assigns a new status need not copy the whole spec).
+    const draft = opts.shallow ? shallowDraft(old) : clone(old);
     if (fn(draft) === false) return old;
     this.keepIdentity(draft, old, this.def(kind));
     return this.store(draft, old);
@@ -209,6 +211,16 @@ export class ApiServer {
     (e as ApiError & { fieldErrors?: FieldError[] }).fieldErrors = errors;
     throw e;
   }
+}
+
+/** A copy of the top level and metadata (without undefined members, as `clone` leaves them out). */
+function shallowDraft(obj: KObject): KObject {
+  const out: Record<string, unknown> = {};
+  for (const k in obj) if ((obj as Record<string, unknown>)[k] !== undefined) out[k] = (obj as Record<string, unknown>)[k];
+  const meta: Record<string, unknown> = {};
+  for (const k in obj.metadata) if ((obj.metadata as Record<string, unknown>)[k] !== undefined) meta[k] = (obj.metadata as Record<string, unknown>)[k];
+  out.metadata = meta;
+  return out as KObject;
 }
 
 export type InvalidError = ApiError & { fieldErrors?: FieldError[] };

@@ -61,7 +61,10 @@ export function statusOnlyChange(c: Change): boolean {
 
 export function podReadyCondition(pod: KObject): { status: string; lastTransitionTime?: string } | undefined {
   const conds = pod.status?.conditions as { type: string; status: string; lastTransitionTime?: string }[] | undefined;
-  return conds?.find((c) => c.type === 'Ready');
+  if (!conds) return undefined;
+  // A plain loop: controllers ask this of every pod they own on every sync.
+  for (let i = 0; i < conds.length; i++) if (conds[i].type === 'Ready') return conds[i];
+  return undefined;
 }
 
 export function isPodReady(pod: KObject): boolean {
@@ -130,7 +133,7 @@ export function claim(ctx: EngineContext, owner: KObject, selector: Selector, ca
   const uid = owner.metadata.uid;
   for (const obj of candidates) {
     if (filter && !filter(obj)) continue;
-    const ref = controllerOf(obj);
+    const ref = controllerRefOf(obj);
     const labelsMatch = matches(selector, obj.metadata.labels);
     if (ref) {
       if (ref.uid !== uid) continue;
@@ -156,6 +159,13 @@ export function claim(ctx: EngineContext, owner: KObject, selector: Selector, ca
     if (adopted && controllerOf(adopted)?.uid === uid) out.push(adopted);
   }
   return out;
+}
+
+/** controllerOf without a closure per call (claim runs it for every pod of a big ReplicaSet). */
+function controllerRefOf(obj: KObject): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences;
+  if (refs) for (let i = 0; i < refs.length; i++) if (refs[i].controller) return refs[i];
+  return undefined;
 }
 
 // ---- slow start ----

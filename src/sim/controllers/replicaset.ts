@@ -169,10 +169,12 @@ export class ReplicaSetController extends Controller {
     let nextAvailable: number | undefined;
     for (const pod of pods) {
       const labels = pod.metadata.labels ?? {};
-      if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      let labeled = true;
+      for (let i = 0; i < templateLabels.length && labeled; i++) labeled = labels[templateLabels[i][0]] === templateLabels[i][1];
+      if (labeled) fullyLabeled++;
       if (!isPodReady(pod)) continue;
       ready++;
-      if (isPodAvailable(pod, minReady, now, this.ctx)) available++;
+      if (!minReady || isPodAvailable(pod, minReady, now, this.ctx)) available++;
       else {
         const ms = msUntilAvailable(pod, minReady, now, this.ctx);
         if (ms !== undefined) nextAvailable = Math.min(nextAvailable ?? ms, ms);
@@ -199,9 +201,15 @@ export class ReplicaSetController extends Controller {
     if (rs.metadata.generation) status.observedGeneration = rs.metadata.generation;
     if (conditions.length) status.conditions = conditions;
     if (!deepEqual(old, status)) {
-      this.ctx.api.mutate('ReplicaSet', rs.metadata.namespace, rs.metadata.name, (d) => {
-        d.status = status;
-      });
+      this.ctx.api.mutate(
+        'ReplicaSet',
+        rs.metadata.namespace,
+        rs.metadata.name,
+        (d) => {
+          d.status = status;
+        },
+        { shallow: true },
+      );
     }
     return nextAvailable !== undefined ? { requeueAfter: nextAvailable } : undefined;
   }

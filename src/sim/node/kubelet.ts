@@ -330,9 +330,15 @@ export class Kubelet {
     if (!pod || pod.metadata.uid !== w.uid) return;
     const status = buildPodStatus(w, pod, this.ctx.clock.iso(), this.nodeIP, (c) => this.imageID(c));
     if (deepEqual(pod.status, status)) return;
-    this.ctx.api.mutate('Pod', w.namespace, w.name, (p) => {
-      p.status = status;
-    });
+    this.ctx.api.mutate(
+      'Pod',
+      w.namespace,
+      w.name,
+      (p) => {
+        p.status = status;
+      },
+      { shallow: true },
+    );
   }
 
   // ---- what pod workers borrow ----

@@ -204,14 +204,22 @@ export class Scheduler {
 
   private bind(pod: KObject, node: string): void {
     const { ctx } = this;
-    const bound = ctx.api.mutate('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
-      if (p.spec?.nodeName) return false;
-      p.spec = { ...(p.spec ?? {}), nodeName: node };
-      p.status = p.status ?? {};
-      p.status.phase ??= 'Pending';
-      delete p.status.nominatedNodeName;
-      setCondition(p, { type: 'PodScheduled', status: 'True' }, ctx.clock.iso());
-    });
+    // A shallow draft: spec, status and its conditions list are replaced by copies, never edited.
+    const bound = ctx.api.mutate(
+      'Pod',
+      pod.metadata.namespace,
+      pod.metadata.name,
+      (p) => {
+        if (p.spec?.nodeName) return false;
+        p.spec = { ...(p.spec ?? {}), nodeName: node };
+        p.status = { ...(p.status ?? {}) };
+        if (Array.isArray(p.status.conditions)) p.status.conditions = [...p.status.conditions];
+        p.status.phase ??= 'Pending';
+        delete p.status.nominatedNodeName;
+        setCondition(p, { type: 'PodScheduled', status: 'True' }, ctx.clock.iso());
+      },
+      { shallow: true },
+    );
     if (!bound) return;
     ctx.events.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${podKey(bound)} to ${node}`, { component: SCHEDULER_NAME });
   }
