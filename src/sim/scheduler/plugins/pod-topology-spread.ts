@@ -30,6 +30,7 @@ export const ERR_REASON_MISSING_LABEL = `${ERR_REASON_CONSTRAINTS} (missing requ
 const SKEW = unschedulable(ERR_REASON_CONSTRAINTS);
 const MISSING = unresolvable(ERR_REASON_MISSING_LABEL);
 const HOSTNAME = 'kubernetes.io/hostname';
+const SCORE_STATE = 'PodTopologySpread/score';
 
 type FilterState = { constraints: TopologySpreadConstraint[]; counts: Map<string, number>[]; min: number[]; selfMatch: number[] };
 type ScoreState = { constraints: TopologySpreadConstraint[]; ignored: Set<string>; counts: (Map<string, number> | undefined)[]; weights: number[] };
@@ -178,17 +179,21 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       weights.push(Math.log(domains.size + 2));
     }
     const s: ScoreState = { constraints, ignored, counts, weights };
-    state.set(`${this.name}/score`, s);
+    state.set(SCORE_STATE, s);
     return true;
   }
 
-  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
-    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  scoreNodes(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    const s = state.get(SCORE_STATE) as ScoreState;
+    for (let i = 0; i < nodes.length; i++) out[i] = this.scoreWith(s, nodes[i]);
   }
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
-    const s = state.get(`${this.name}/score`) as ScoreState;
-    if (s.ignored.has(node.name)) return 0;
+    return this.scoreWith(state.get(SCORE_STATE) as ScoreState, node);
+  }
+
+  private scoreWith(s: ScoreState, node: NodeInfoView): number {
+    if (s.ignored.size && s.ignored.has(node.name)) return 0;
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i];
@@ -202,7 +207,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
 
   /** Fewer matching pods is better: 100 × (max + min − score) / max; ignored nodes get 0. */
   normalize(state: CycleState, _pod: PodInfo, scores: number[], nodes: readonly NodeInfoView[]): void {
-    const s = state.get(`${this.name}/score`) as ScoreState;
+    const s = state.get(SCORE_STATE) as ScoreState;
     let min = Infinity;
     let max = 0;
     for (let i = 0; i < scores.length; i++) {
