@@ -77,7 +77,11 @@ export class Cluster {
     (ctx as { events: EventRecorder }).events = new EventRecorder(store, clock, random);
     this.ctx = ctx;
     services.set('cluster', this);
-    store.watchAll((c) => this.pending.push(c));
+    // Changes are kept for subscribers only: with none, holding every old version of every object
+    // until the command ends would only make garbage live longer.
+    store.watchAll((c) => {
+      if (this.listeners.size) this.pending.push(c);
+    });
 
     registerAdmission(ctx.api.admission);
     this.network = new Network(ctx);
