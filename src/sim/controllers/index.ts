@@ -11,6 +11,7 @@ import { replicaSetController } from './replicaset';
 import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
 import { hpaController } from './hpa';
+import { statefulSetController } from './statefulset';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
@@ -19,6 +20,7 @@ export const CONTROLLERS: ControllerFactory[] = [
   cronJobController,
   deploymentController,
   replicaSetController,
+  statefulSetController,
   jobController,
   nodeLifecycleController,
   endpointsController,

@@ -252,7 +252,12 @@ function validateDaemonSet(ds: KObject): FieldError[] {
 
 function validateStatefulSet(sts: KObject): FieldError[] {
   const s = spec(sts);
-  const errs = [...validateReplicas(s, ['spec']), ...validateSelectorAndTemplate(s, ['spec'], 'statefulset'), ...validateTemplateSpec(s, ['spec'], ['Always'])];
+  // Mounts may name a volumeClaimTemplate: the controller adds those volumes to each pod (upstream
+  // does not check the template's volumes against its mounts for a StatefulSet at all).
+  const asList = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const claimVolumes = asList(s.volumeClaimTemplates).filter((t) => obj(t) && obj(t.metadata) && t.metadata.name).map((t) => ({ name: t.metadata.name, emptyDir: {} }));
+  const withClaims = claimVolumes.length && obj(s.template) && obj(s.template.spec) ? { ...s, template: { ...s.template, spec: { ...s.template.spec, volumes: [...asList(s.template.spec.volumes), ...claimVolumes] } } } : s;
+  const errs = [...validateReplicas(s, ['spec']), ...validateSelectorAndTemplate(s, ['spec'], 'statefulset'), ...validateTemplateSpec(withClaims, ['spec'], ['Always'])];
   if (s.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(s.podManagementPolicy)) {
     errs.push(notSupported(['spec', 'podManagementPolicy'], s.podManagementPolicy, ['OrderedReady', 'Parallel']));
   }
