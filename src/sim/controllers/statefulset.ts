@@ -253,7 +253,7 @@ export class StatefulSetController extends Controller {
 
     // Replicas, in ordinal order.
     for (let i = 0; i < want; i++) {
-      let pod = replicas[i];
+      const pod = replicas[i];
       if (pod && isFailed(pod) && !isTerminating(pod)) {
         // A failed pod is deleted and made again under the same name.
         this.deletePod(set, pod);
@@ -272,10 +272,9 @@ export class StatefulSetController extends Controller {
       if (!healthy(pod) && monotonic) return;
       // Identity and storage: a pod whose labels lost its name (or whose claims vanished) is fixed up.
       if (pod.metadata.labels?.[POD_NAME_LABEL] !== pod.metadata.name) {
-        pod =
-          this.ctx.api.mutate('Pod', pod.metadata.namespace, pod.metadata.name, (d) => {
-            d.metadata.labels = { ...(d.metadata.labels ?? {}), [POD_NAME_LABEL]: d.metadata.name };
-          }) ?? pod;
+        this.ctx.api.mutate('Pod', pod.metadata.namespace, pod.metadata.name, (d) => {
+          d.metadata.labels = { ...(d.metadata.labels ?? {}), [POD_NAME_LABEL]: d.metadata.name };
+        });
       }
       for (const t of set.spec?.volumeClaimTemplates ?? []) {
         if (!this.ctx.store.get('PersistentVolumeClaim', set.metadata.namespace, claimName(t.metadata?.name, set, start + i))) this.ensureClaims(set, start + i);
