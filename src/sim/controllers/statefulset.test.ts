@@ -81,7 +81,7 @@ describe('StatefulSet controller', () => {
   });
 
   it('scales down from the highest ordinal, one at a time; a deleted pod comes back with its name and claim', () => {
-    const { t, pods } = setup();
+    const { t } = setup();
     t.advance(10_000);
     t.ctx.api.mutate('StatefulSet', 'default', 'web', (d) => void (d.spec.replicas = 1));
     t.advance(200);
