@@ -65,13 +65,16 @@ function base(path: string): string {
 
 /** Requests served per second over the last 10 s, for CPU use. */
 class RequestMeter {
-  private readonly buckets = new Map<number, number>();
+  /** Made on the first request: most of ten thousand containers never serve one. */
+  private buckets?: Map<number, number>;
   hit(now: number): void {
     const s = Math.floor(now / 1000);
-    this.buckets.set(s, (this.buckets.get(s) ?? 0) + 1);
-    if (this.buckets.size > 20) for (const k of this.buckets.keys()) if (k < s - 10) this.buckets.delete(k);
+    const buckets = (this.buckets ??= new Map());
+    buckets.set(s, (buckets.get(s) ?? 0) + 1);
+    if (buckets.size > 20) for (const k of buckets.keys()) if (k < s - 10) buckets.delete(k);
   }
   rate(now: number): number {
+    if (!this.buckets) return 0;
     const s = Math.floor(now / 1000);
     let n = 0;
     for (const [k, v] of this.buckets) if (k > s - 10 && k <= s) n += v;
