@@ -17,11 +17,29 @@ const EVENT_TTL_MS = 60 * 60_000;
 
 type Involved = Pick<KObject, 'apiVersion' | 'kind'> & { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string } };
 
+/**
+ * An aggregation key and the event it bumps. The key's parts are kept as references to strings that
+ * exist anyway (the message is the event's own), not joined into a new string per event: a big
+ * cluster records tens of thousands of events within one window.
+ */
+type Recent = {
+  involved: string;
+  fieldPath: string;
+  type: string;
+  reason: string;
+  message: string;
+  component: string;
+  host: string;
+  ns: string;
+  name: string;
+  at: number;
+};
+
 export class EventRecorder {
-  /** Aggregation keys seen in the last 10 minutes → the event they bumped. */
-  private readonly recent = new Map<string, { ns: string; name: string; at: number }>();
+  /** Aggregation keys seen in the last 10 minutes, by involved object (its uid) → the latest event per key. */
+  private readonly recent = new Map<string, Recent[]>();
   /** Keys in the order they were first recorded, to forget them when their window closes. */
-  private readonly recentOrder: { key: string; at: number }[] = [];
+  private readonly recentOrder: Recent[] = [];
   private recentHead = 0;
   /** Events in the order they were made, to drop them after the TTL. */
   private readonly order: { ns: string; name: string; at: number }[] = [];
@@ -36,9 +54,22 @@ export class EventRecorder {
   record(involved: Involved, type: EventType, reason: string, message: string, source: EventSource, fieldPath?: string): void {
     this.expire();
     const ns = involved.metadata.namespace ?? 'default';
-    const key = [involved.metadata.uid ?? `${involved.kind}/${ns}/${involved.metadata.name}`, fieldPath ?? '', type, reason, message, source.component, source.host ?? ''].join('\u0000');
+    const key: Recent = {
+      involved: involved.metadata.uid ?? `${involved.kind}/${ns}/${involved.metadata.name}`,
+      fieldPath: fieldPath ?? '',
+      type,
+      reason,
+      message,
+      component: source.component,
+      host: source.host ?? '',
+      ns,
+      name: '',
+      at: this.clock.now,
+    };
     const now = this.clock.iso();
-    const seen = this.recent.get(key);
+    const bucket = this.recent.get(key.involved);
+    const seenAt = bucket ? findKey(bucket, key) : -1;
+    const seen = seenAt >= 0 ? bucket![seenAt] : undefined;
     if (seen && this.clock.now - seen.at <= AGGREGATE_WINDOW_MS) {
       const existing = this.store.get('Event', seen.ns, seen.name);
       if (existing) {
@@ -63,7 +94,7 @@ export class EventRecorder {
       },
       reason,
       message,
-      source: { ...source },
+      source: this.sourceObject(source),
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
@@ -72,11 +103,25 @@ export class EventRecorder {
       reportingInstance: source.host ?? '',
     };
     this.store.add(event);
-    const entry = { ns, name, at: this.clock.now };
-    this.recent.set(key, entry);
-    this.recentOrder.push({ key, at: entry.at });
-    this.order.push(entry);
+    key.name = name;
+    // The new event replaces the key's previous one (as a map entry would be overwritten).
+    if (bucket) {
+      if (seen) bucket.splice(seenAt, 1);
+      bucket.push(key);
+    } else this.recent.set(key.involved, [key]);
+    this.recentOrder.push(key);
+    this.order.push(key);
   }
+
+  /** One `source` object per component and host, shared by their events (which are never modified in place). */
+  private sourceObject(source: EventSource): EventSource {
+    const key = `${source.component}\u0000${source.host ?? ''}\u0000${source.host === undefined ? 0 : 1}`;
+    let s = this.sources.get(key);
+    if (!s) this.sources.set(key, (s = { ...source }));
+    return s;
+  }
+
+  private readonly sources = new Map<string, EventSource>();
 
   /** Drop events older than an hour (the API server's --event-ttl) and forget closed aggregation windows. */
   private expire(): void {
@@ -93,8 +138,13 @@ export class EventRecorder {
     }
     const windowStart = now - AGGREGATE_WINDOW_MS;
     while (this.recentHead < this.recentOrder.length && this.recentOrder[this.recentHead].at < windowStart) {
-      const { key, at } = this.recentOrder[this.recentHead++];
-      if (this.recent.get(key)?.at === at) this.recent.delete(key);
+      const entry = this.recentOrder[this.recentHead++];
+      const bucket = this.recent.get(entry.involved);
+      const i = bucket ? bucket.indexOf(entry) : -1;
+      if (i >= 0) {
+        bucket!.splice(i, 1);
+        if (!bucket!.length) this.recent.delete(entry.involved);
+      }
     }
     // Compact the queues now and then so they do not grow without bound.
     if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
@@ -116,4 +166,13 @@ export class EventRecorder {
       return Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion);
     });
   }
+}
+
+/** Index in `bucket` of the entry with the same aggregation key as `k`, or -1. */
+function findKey(bucket: Recent[], k: Recent): number {
+  for (let i = bucket.length - 1; i >= 0; i--) {
+    const e = bucket[i];
+    if (e.message === k.message && e.reason === k.reason && e.fieldPath === k.fieldPath && e.type === k.type && e.component === k.component && e.host === k.host) return i;
+  }
+  return -1;
 }
