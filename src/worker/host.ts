@@ -7,6 +7,7 @@ import { createCluster, restoreCluster, type Change, type KObject } from '../sim
 import type { Cluster } from '../sim/cluster';
 import type { Commands, CommandName, Delta, EventRow, Response } from './protocol';
 import { VIEW_KINDS, type View } from './view-model';
+import { diffRow, MAX_EVENTS, type RowPatch } from './delta';
 import { complete } from './completion';
 import { nodeNetwork, traceMany } from './packets';
 import { Streams } from './streams';
@@ -19,15 +20,29 @@ import { ingressView, namespaceView, nodeView, podRequests, podView, serviceView
 const MAX_TICK_SIM_MS = 2_000;
 /** How often (simulated activity permitting) the worker offers the page a snapshot to autosave. */
 const SNAPSHOT_EVERY_MS = 5_000;
+/** Of a frame's budget, what events may always use when rows are waiting too, so the narration keeps up. */
+const EVENT_SHARE = 0.25;
+
+export type HostOptions = {
+  /**
+   * Bytes (of JSON) of rows, patches and events to send per tick after the first batch; what does not fit
+   * waits for the next tick. The worker uses 10 KiB (issue 4's budget per frame); unbounded by default.
+   */
+  frameBytes?: number;
+};
 
 export class WorkerHost {
   private cluster!: Cluster;
   private speed = 1;
   private unsubscribe?: () => void;
   private dirty = new Map<string, { kind: string; name: string; namespace?: string; deleted: boolean }>();
-  private sent = new Map<string, string>(); // uid → JSON of the last row sent
-  private podNode = new Map<string, { node?: string; cpu: number; memory: number }>();
+  private sent = new Map<string, View>(); // uid → the last row sent
+  /** Each pod's node and requests as of the latest change (node rows sum them), and its IP. */
+  private podNode = new Map<string, { node?: string; cpu: number; memory: number; ip?: string }>();
   private podIpToUid = new Map<string, string>();
+  private readonly frameBytes: number;
+  /** What is left of this tick's byte budget (flushes after commands share it with the tick's own). */
+  private allowance = Infinity;
   private pendingEvents = new Map<string, KObject>();
   private lastSecond = -1;
   private lastSpeed = -1;
@@ -40,7 +55,13 @@ export class WorkerHost {
     (chunk) => this.post({ type: 'stream', ...chunk }),
   );
 
-  constructor(private readonly post: (msg: Response) => void) {}
+  constructor(
+    private readonly post: (msg: Response) => void,
+    opts: HostOptions = {},
+  ) {
+    this.frameBytes = opts.frameBytes ?? Infinity;
+    this.allowance = this.frameBytes;
+  }
 
   get now(): number {
     return this.cluster?.now ?? 0;
@@ -137,7 +158,12 @@ export class WorkerHost {
   private collect(changes: Change[]): void {
     for (const c of changes) {
       if (c.object.kind === 'Event') {
-        if (c.type !== 'DELETED') this.pendingEvents.set(c.object.metadata.uid, c.object);
+        if (c.type === 'DELETED') continue;
+        // Newest last: an event seen again (its count went up) moves to the end. Beyond what the page keeps,
+        // the oldest waiting ones would only be dropped there: they are dropped here.
+        this.pendingEvents.delete(c.object.metadata.uid);
+        this.pendingEvents.set(c.object.metadata.uid, c.object);
+        if (this.pendingEvents.size > MAX_EVENTS) this.pendingEvents.delete(this.pendingEvents.keys().next().value!);
         continue;
       }
       if (!VIEW_KINDS.has(c.object.kind)) continue;
@@ -157,8 +183,21 @@ export class WorkerHost {
     }
     this.dirty.set(key, { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, deleted });
     if (o.kind === 'Pod') {
-      const prev = this.podNode.get(o.metadata.uid);
+      // Kept current here, not when the pod's row is sent: a pod's row may wait for a later frame while its
+      // node's row (which sums the pods' requests) goes out now.
+      const uid = o.metadata.uid;
+      const prev = this.podNode.get(uid);
       if (prev?.node) this.markNode(prev.node);
+      if (prev?.ip && this.podIpToUid.get(prev.ip) === uid) this.podIpToUid.delete(prev.ip);
+      if (deleted) {
+        this.podNode.delete(uid);
+        return;
+      }
+      const req = podRequests(o);
+      const terminal = o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed';
+      const ip: string | undefined = o.status?.podIP;
+      this.podNode.set(uid, { node: terminal ? undefined : o.spec?.nodeName, cpu: req.cpu, memory: req.memory, ip });
+      if (ip) this.podIpToUid.set(ip, uid);
       if (o.spec?.nodeName) this.markNode(o.spec.nodeName);
     }
   }
@@ -171,6 +210,7 @@ export class WorkerHost {
   /** Advance by `realMs` of wall time at the current speed, then post what changed (at most once). */
   tick(realMs: number): void {
     if (!this.cluster) return;
+    this.allowance = this.frameBytes;
     if (this.speed > 0) {
       const sim = Math.min(MAX_TICK_SIM_MS, Math.round(realMs * this.speed));
       if (sim > 0) this.cluster.advance(sim);
@@ -186,55 +226,78 @@ export class WorkerHost {
     }
   }
 
-  /** Post the rows that changed since the last batch (nothing if nothing changed). */
+  /**
+   * Post the rows that changed since the last batch (nothing if nothing changed): gone rows first, then new
+   * rows, then the changed fields of others, then events, within what is left of this tick's byte budget
+   * (the first batch after init is whole). What does not fit stays dirty and goes out next time, computed
+   * afresh then.
+   */
   flush(): void {
+    const reset = this.resetNext;
+    let left = reset ? Infinity : this.allowance;
+    let spent = 0;
+    // At least one item per batch, so a row larger than the budget cannot stall the stream.
+    const fits = (bytes: number, limit = left) => {
+      if (spent > 0 && bytes > limit) return false;
+      spent += bytes;
+      left -= bytes;
+      return true;
+    };
     const upsert: View[] = [];
+    const patch: RowPatch[] = [];
     const remove: string[] = [];
-    // Pods first: node rows sum their pods' requests.
-    const entries = [...this.dirty.entries()].sort(([, a], [, b]) => (a.kind === 'Pod' ? -1 : 0) - (b.kind === 'Pod' ? -1 : 0));
-    this.dirty.clear();
-    for (const [uid, d] of entries) {
+    const changed: [string, KObject][] = [];
+    const added: [string, KObject][] = [];
+    for (const [uid, d] of this.dirty) {
       const obj = d.deleted ? undefined : this.cluster.get(d.kind, d.name, d.namespace);
-      if (!obj || obj.metadata.uid !== uid) {
-        if (d.kind === 'Pod') {
-          const prev = this.podNode.get(uid);
-          this.podNode.delete(uid);
-          for (const [ip, u] of this.podIpToUid) if (u === uid) this.podIpToUid.delete(ip);
-          if (prev?.node) {
-            const n = this.cluster.get('Node', prev.node);
-            if (n && !entries.some(([u]) => u === n.metadata.uid)) entries.push([n.metadata.uid, { kind: 'Node', name: prev.node, deleted: false }]);
-          }
-        }
-        if (this.sent.delete(uid)) remove.push(uid);
+      if (obj && obj.metadata.uid === uid) {
+        (this.sent.has(uid) ? changed : added).push([uid, obj]);
         continue;
       }
+      if (this.sent.has(uid) && !fits(uid.length + 3)) continue;
+      this.dirty.delete(uid);
+      if (this.sent.delete(uid)) remove.push(uid);
+    }
+    const rowLimit = () => (this.pendingEvents.size && Number.isFinite(left) ? left - this.frameBytes * EVENT_SHARE : left);
+    for (const [uid, obj] of added) {
       const row = this.view(obj);
-      if (!row) continue;
-      const json = JSON.stringify(row);
-      if (this.sent.get(uid) === json) continue;
-      this.sent.set(uid, json);
+      if (!row) {
+        this.dirty.delete(uid);
+        continue;
+      }
+      if (!fits(JSON.stringify(row).length + 1, rowLimit())) break;
+      this.dirty.delete(uid);
+      this.sent.set(uid, row);
       upsert.push(row);
     }
-    const events = this.newEvents();
+    for (const [uid, obj] of changed) {
+      const row = this.view(obj);
+      const diff = row && diffRow(this.sent.get(uid)!, row);
+      if (!row || !diff) {
+        this.dirty.delete(uid);
+        continue;
+      }
+      if (!fits(JSON.stringify(diff).length + 1, rowLimit())) break;
+      this.dirty.delete(uid);
+      this.sent.set(uid, row);
+      patch.push(diff);
+    }
+    const events = this.newEvents((bytes) => fits(bytes));
     // The clock is shown to the second: a batch goes out when it ticks over even if nothing else moved.
     const second = Math.floor(this.cluster.now / 1000);
-    if (!upsert.length && !remove.length && !events.length && !this.resetNext && second === this.lastSecond && this.speed === this.lastSpeed) return;
+    if (!upsert.length && !patch.length && !remove.length && !events.length && !reset && second === this.lastSecond && this.speed === this.lastSpeed) return;
+    if (!reset) this.allowance = left;
     this.lastSecond = second;
     this.lastSpeed = this.speed;
-    const delta: Delta = { now: this.cluster.now, speed: this.speed, upsert, remove, events, ...(this.resetNext ? { reset: true } : {}) };
+    const delta: Delta = { now: this.cluster.now, speed: this.speed, upsert, ...(patch.length ? { patch } : {}), remove, events, ...(reset ? { reset: true } : {}) };
     this.resetNext = false;
     this.post({ type: 'delta', delta });
   }
 
   private view(obj: KObject): View | undefined {
     switch (obj.kind) {
-      case 'Pod': {
-        const req = podRequests(obj);
-        const terminal = obj.status?.phase === 'Succeeded' || obj.status?.phase === 'Failed';
-        this.podNode.set(obj.metadata.uid, { node: terminal ? undefined : obj.spec?.nodeName, cpu: req.cpu, memory: req.memory });
-        if (obj.status?.podIP) this.podIpToUid.set(obj.status.podIP, obj.metadata.uid);
+      case 'Pod':
         return podView(obj, (k, n, ns) => this.cluster.get(k, n, ns));
-      }
       case 'Node': {
         let cpu = 0;
         let memory = 0;
@@ -263,11 +326,12 @@ export class WorkerHost {
     return undefined;
   }
 
-  private newEvents(): EventRow[] {
+  /** Events waiting to be sent, oldest first, as many as `fits` takes. */
+  private newEvents(fits: (bytes: number) => boolean): EventRow[] {
     const rows: EventRow[] = [];
-    for (const e of this.pendingEvents.values()) {
-      rows.push({
-        uid: e.metadata.uid,
+    for (const [uid, e] of this.pendingEvents) {
+      const row: EventRow = {
+        uid,
         at: Date.parse(e.lastTimestamp),
         type: e.type,
         reason: e.reason,
@@ -276,9 +340,11 @@ export class WorkerHost {
         message: e.message,
         source: e.source?.component ?? '',
         count: e.count ?? 1,
-      });
+      };
+      if (!fits(JSON.stringify(row).length + 1)) break;
+      this.pendingEvents.delete(uid);
+      rows.push(row);
     }
-    this.pendingEvents.clear();
-    return rows.slice(-100);
+    return rows;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { ApplyResult, ClusterSnapshot, ClusterSpec, KObject, KubectlResult, SchedulingRecord, Trace, TraceRequest } from '../sim/index';
 import type { View } from './view-model';
+import type { RowPatch } from './delta';
 import type { Action, Check, CheckResult } from '../labs/types';
 import type { ActionOutcome } from '../labs/actions';
 import type { NodeNetwork, TraceSummary } from './packets';
@@ -54,13 +55,19 @@ export type CommandName = keyof Commands;
 
 export type Request<K extends CommandName = CommandName> = { type: 'call'; id: number; command: K; params: Commands[K]['params'] };
 
-/** A batch of view changes: rows to add or replace, and uids that are gone. */
+/**
+ * A batch of view changes: rows to add or replace, the changed fields of rows the page has, and uids
+ * that are gone (apply it with `applyDelta` from delta.ts). After the first batch, the worker keeps each
+ * batch within a byte budget per frame; what does not fit comes in the next ones.
+ */
 export type Delta = {
   now: number;
   speed: number;
   /** True for the first batch after init: the page should drop what it had. */
   reset?: boolean;
   upsert: View[];
+  /** Changed fields of rows sent before (see RowPatch). */
+  patch?: RowPatch[];
   remove: string[];
   /** Events recorded since the last batch (for the narration feed). */
   events: EventRow[];

@@ -56,9 +56,11 @@ export type ServiceView = {
   clusterIP?: string;
   ports: string;
   externalIP?: string;
-  /** Endpoint pods (by uid) and whether each is ready. */
-  endpoints: { pod: string; ready: boolean }[];
+  /** Endpoint pods (by uid, in uid order) and whether each is ready. */
+  endpoints: EndpointView[];
 };
+
+export type EndpointView = { pod: string; ready: boolean };
 
 export type IngressView = { kind: 'Ingress'; uid: string; name: string; namespace: string; hosts: string[]; services: string[] };
 

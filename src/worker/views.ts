@@ -1,6 +1,7 @@
 /** Engine objects → the page's compact rows (view-model.ts). Pure functions of an object and its neighbours. */
 import type { KObject } from '../sim/index';
 import { milliValue, value } from '../sim/api/quantity';
+import { byPod } from './delta';
 import type { ContainerView, IngressView, NamespaceView, NodeView, PodView, ServiceView, WorkloadView } from './view-model';
 
 export type Lookup = (kind: string, name: string, namespace?: string) => KObject | undefined;
@@ -142,7 +143,8 @@ export function serviceView(svc: KObject, endpoints: KObject | undefined, podUid
     clusterIP: svc.spec?.clusterIP,
     ports: ports || '<none>',
     externalIP: svc.status?.loadBalancer?.ingress?.[0]?.ip ?? svc.spec?.externalName,
-    endpoints: eps,
+    // In one order whatever the subsets' order, so a row patched endpoint by endpoint equals a fresh one.
+    endpoints: eps.sort(byPod),
   };
 }
 

@@ -8,7 +8,8 @@ import { WorkerHost } from './host';
 // The page's tsconfig has the DOM library, not the worker one: declare the little of the worker scope used here.
 declare const self: { postMessage(msg: Response): void; onmessage: ((ev: MessageEvent<Request>) => void) | null };
 
-const host = new WorkerHost((msg: Response) => self.postMessage(msg));
+// Issue 4: at most 10 KiB per frame from the worker after the first batch (a little is kept for the envelope).
+const host = new WorkerHost((msg: Response) => self.postMessage(msg), { frameBytes: 10 * 1024 - 256 });
 const TICK_MS = 16;
 let last = performance.now();
 

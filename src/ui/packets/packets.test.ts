@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkerHost } from '../../worker/host';
-import type { Delta, Response } from '../../worker/protocol';
+import type { Response } from '../../worker/protocol';
+import { applyDelta } from '../../worker/delta';
 import type { View } from '../../worker/view-model';
 import type { Trace } from '../../sim/index';
 import { DEMO_YAML } from './demo';
@@ -20,19 +21,13 @@ function boot(spec: object) {
   const posted: Response[] = [];
   const host = new WorkerHost((m) => posted.push(m));
   host.handle('init', { spec, speed: 0 });
-  const rows = new Map<string, View>();
-  const sync = () => {
+  const env = { host, rows: new Map<string, View>(), sync: () => env.rows };
+  env.sync = () => {
     host.flush();
-    for (const m of posted.splice(0)) {
-      if (m.type !== 'delta') continue;
-      const d: Delta = m.delta;
-      if (d.reset) rows.clear();
-      for (const uid of d.remove) rows.delete(uid);
-      for (const v of d.upsert) rows.set(v.uid, v);
-    }
-    return rows;
+    for (const m of posted.splice(0)) if (m.type === 'delta') env.rows = applyDelta(env.rows, m.delta);
+    return env.rows;
   };
-  return { host, rows, sync };
+  return env;
 }
 
 describe('packet presets on the default cluster with the demo setup', () => {

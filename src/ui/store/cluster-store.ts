@@ -4,9 +4,8 @@
  */
 import { create } from 'zustand';
 import type { Delta, EventRow } from '../../worker/protocol';
+import { applyDelta, mergeEvents } from '../../worker/delta';
 import type { View } from '../../worker/view-model';
-
-const MAX_EVENTS = 300;
 
 export type ClusterState = {
   rows: Map<string, View>;
@@ -27,16 +26,5 @@ export const useCluster = create<ClusterState>((set) => ({
   version: 0,
   connected: false,
   applyDelta: (d) =>
-    set((s) => {
-      const rows = d.reset ? new Map<string, View>() : new Map(s.rows);
-      for (const uid of d.remove) rows.delete(uid);
-      for (const v of d.upsert) rows.set(v.uid, v);
-      let events = d.reset ? [] : s.events;
-      if (d.events.length) {
-        const byUid = new Map(events.map((e) => [e.uid, e]));
-        for (const e of d.events) byUid.set(e.uid, e);
-        events = [...byUid.values()].sort((a, b) => a.at - b.at).slice(-MAX_EVENTS);
-      }
-      return { rows, now: d.now, speed: d.speed, events, version: s.version + 1, connected: true };
-    }),
+    set((s) => ({ rows: applyDelta(s.rows, d), now: d.now, speed: d.speed, events: mergeEvents(s.events, d), version: s.version + 1, connected: true })),
 }));
