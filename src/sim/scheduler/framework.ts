@@ -155,7 +155,8 @@ export class Framework {
       m++;
     }
     if (!allowed && n) this.nextStartNodeIndex = (start + m) % n;
-    reasons.length = m;
+    // Only rejected nodes have a reason: when every node passed, keep no per-node array at all.
+    if (f < m) reasons.length = m;
 
     // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
     const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
