@@ -7,7 +7,7 @@ import { createCluster, restoreCluster, type Change, type KObject } from '../sim
 import type { Cluster } from '../sim/cluster';
 import type { Commands, CommandName, Delta, EventRow, Response } from './protocol';
 import { VIEW_KINDS, type View } from './view-model';
-import { diffRow, MAX_EVENTS, type RowPatch } from './delta';
+import { diffRow, type RowPatch } from './delta';
 import { complete } from './completion';
 import { nodeNetwork, traceMany } from './packets';
 import { Streams } from './streams';
@@ -22,6 +22,12 @@ const MAX_TICK_SIM_MS = 2_000;
 const SNAPSHOT_EVERY_MS = 5_000;
 /** Of a frame's budget, what events may always use when rows are waiting too, so the narration keeps up. */
 const EVENT_SHARE = 0.25;
+/**
+ * Events waiting to be sent, at most (newest kept). The narration shows the newest ~80; a rollout of 50
+ * Deployments records thousands in seconds, which nobody can read as they scroll by, and which were
+ * most of the bytes sent. When a budget is set, older waiting ones are dropped and counted instead.
+ */
+const MAX_PENDING_EVENTS = 60;
 
 export type HostOptions = {
   /**
@@ -44,6 +50,8 @@ export class WorkerHost {
   /** What is left of this tick's byte budget (flushes after commands share it with the tick's own). */
   private allowance = Infinity;
   private pendingEvents = new Map<string, KObject>();
+  /** Events dropped from the waiting ones since the last batch (see MAX_PENDING_EVENTS). */
+  private eventsSkipped = 0;
   private lastSecond = -1;
   private lastSpeed = -1;
   private resetNext = true;
@@ -135,6 +143,7 @@ export class WorkerHost {
     this.podNode.clear();
     this.podIpToUid.clear();
     this.pendingEvents.clear();
+    this.eventsSkipped = 0;
     this.resetNext = true;
     this.unsubscribe = this.cluster.subscribe((changes) => this.collect(changes));
     // Everything is new to the page.
@@ -163,7 +172,10 @@ export class WorkerHost {
         // the oldest waiting ones would only be dropped there: they are dropped here.
         this.pendingEvents.delete(c.object.metadata.uid);
         this.pendingEvents.set(c.object.metadata.uid, c.object);
-        if (this.pendingEvents.size > MAX_EVENTS) this.pendingEvents.delete(this.pendingEvents.keys().next().value!);
+        if (Number.isFinite(this.frameBytes) && this.pendingEvents.size > MAX_PENDING_EVENTS) {
+          this.pendingEvents.delete(this.pendingEvents.keys().next().value!);
+          this.eventsSkipped++;
+        }
         continue;
       }
       if (!VIEW_KINDS.has(c.object.kind)) continue;
@@ -285,11 +297,13 @@ export class WorkerHost {
     const events = this.newEvents((bytes) => fits(bytes));
     // The clock is shown to the second: a batch goes out when it ticks over even if nothing else moved.
     const second = Math.floor(this.cluster.now / 1000);
-    if (!upsert.length && !patch.length && !remove.length && !events.length && !reset && second === this.lastSecond && this.speed === this.lastSpeed) return;
+    const skipped = this.eventsSkipped;
+    if (!upsert.length && !patch.length && !remove.length && !events.length && !skipped && !reset && second === this.lastSecond && this.speed === this.lastSpeed) return;
+    this.eventsSkipped = 0;
     if (!reset) this.allowance = left;
     this.lastSecond = second;
     this.lastSpeed = this.speed;
-    const delta: Delta = { now: this.cluster.now, speed: this.speed, upsert, ...(patch.length ? { patch } : {}), remove, events, ...(reset ? { reset: true } : {}) };
+    const delta: Delta = { now: this.cluster.now, speed: this.speed, upsert, ...(patch.length ? { patch } : {}), remove, events, ...(skipped ? { eventsSkipped: skipped } : {}), ...(reset ? { reset: true } : {}) };
     this.resetNext = false;
     this.post({ type: 'delta', delta });
   }

@@ -71,6 +71,8 @@ export type Delta = {
   remove: string[];
   /** Events recorded since the last batch (for the narration feed). */
   events: EventRow[];
+  /** Events left out because more were recorded than the page could be sent (the newest are kept). */
+  eventsSkipped?: number;
 };
 
 export type EventRow = { uid: string; at: number; type: string; reason: string; object: string; namespace?: string; message: string; source: string; count: number };

@@ -12,6 +12,8 @@ export type ClusterState = {
   now: number;
   speed: number;
   events: EventRow[];
+  /** Events the worker left out of bursts since the cluster started (the newest are always sent). */
+  eventsSkipped: number;
   /** Bumped on every applied delta: cheap change detection for the renderer. */
   version: number;
   connected: boolean;
@@ -23,8 +25,17 @@ export const useCluster = create<ClusterState>((set) => ({
   now: 0,
   speed: 1,
   events: [],
+  eventsSkipped: 0,
   version: 0,
   connected: false,
   applyDelta: (d) =>
-    set((s) => ({ rows: applyDelta(s.rows, d), now: d.now, speed: d.speed, events: mergeEvents(s.events, d), version: s.version + 1, connected: true })),
+    set((s) => ({
+      rows: applyDelta(s.rows, d),
+      now: d.now,
+      speed: d.speed,
+      events: mergeEvents(s.events, d),
+      eventsSkipped: (d.reset ? 0 : s.eventsSkipped) + (d.eventsSkipped ?? 0),
+      version: s.version + 1,
+      connected: true,
+    })),
 }));

@@ -5,6 +5,7 @@ import { narrate } from './narration';
 
 export function EventsFeed() {
   const events = useCluster((s) => s.events);
+  const skipped = useCluster((s) => s.eventsSkipped);
   const ns = useUi((s) => s.namespace);
   const showSystem = useUi((s) => s.showSystem);
   const shown = events.filter((e) => namespaceVisible(e.namespace, ns, showSystem) || e.object.startsWith('node/')).slice(-80).reverse();
@@ -18,6 +19,7 @@ export function EventsFeed() {
           </li>
         ))}
       </ol>
+      {skipped ? <p className="muted">Some events came faster than they could be shown ({skipped} left out); kubectl get events lists them all.</p> : null}
     </section>
   );
 }
