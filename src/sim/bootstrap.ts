@@ -242,3 +242,22 @@ spec:
           allowPrivilegeEscalation: false
 `;
 }
+
+/**
+ * The default StorageClass a kind cluster ships with: `standard`, served by the local-path
+ * provisioner, which creates a directory on the node the first consumer lands on (so binding waits
+ * for that consumer) and deletes it with the claim.
+ */
+export function defaultStorageClassManifest(): string {
+  return `
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: rancher.io/local-path
+reclaimPolicy: Delete
+volumeBindingMode: WaitForFirstConsumer
+`;
+}

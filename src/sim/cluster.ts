@@ -25,7 +25,7 @@ import { buildNodeObject } from './node/nodes';
 import { Network } from './network/network';
 import type { Trace, TraceRequest } from './network/trace-types';
 import { runKubectl, type KubectlResult } from './kubectl/index';
-import { controlPlaneStaticPods, metricsServerAddon, systemWorkloads } from './bootstrap';
+import { controlPlaneStaticPods, defaultStorageClassManifest, metricsServerAddon, systemWorkloads } from './bootstrap';
 import { MetricsServer } from './node/metrics-server';
 import { nodeSpecs, type ClusterSpec, type NodeSpec } from './spec';
 
@@ -112,8 +112,26 @@ export class Cluster {
     for (const r of applyManifests(this.ctx, manifests.join('---'))) {
       if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
     }
+    this.createDefaultStorageClass();
     this.ctx.clock.advance(BOOT_MS);
     this.pending = [];
+  }
+
+  /**
+   * kind's `standard` StorageClass. Its uid comes from a side stream of the seeded random source, so
+   * that adding it left every other name and tie-break of an existing cluster as it was.
+   */
+  private createDefaultStorageClass(): void {
+    const { random } = this.ctx;
+    const saved = random.state;
+    random.state = new Random(((this.spec.seed ?? 1) ^ 0x5c0a55) >>> 0).state;
+    try {
+      for (const r of applyManifests(this.ctx, defaultStorageClassManifest())) {
+        if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
+      }
+    } finally {
+      random.state = saved;
+    }
   }
 
   private addNode(spec: NodeSpec, index: number): void {

@@ -12,6 +12,8 @@ import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
 import { hpaController } from './hpa';
 import { statefulSetController } from './statefulset';
+import { persistentVolumeController } from './pv-binder';
+import { localPathProvisioner } from './local-path-provisioner';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
@@ -26,4 +28,6 @@ export const CONTROLLERS: ControllerFactory[] = [
   endpointsController,
   endpointSliceController,
   hpaController,
+  persistentVolumeController,
+  localPathProvisioner,
 ];

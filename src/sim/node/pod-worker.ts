@@ -290,8 +290,10 @@ export class PodWorker {
     const ns = this.namespace;
     for (const v of this.pod.spec?.volumes ?? []) {
       const missing = this.missingSource(v);
-      if (missing) {
-        this.event('Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : ${missing}`);
+      const unbound = missing ? undefined : this.unboundClaim(v);
+      if (missing || unbound) {
+        // An unbound claim has nothing to mount yet: the volume manager waits (and says why) instead of starting the pod.
+        this.event('Warning', 'FailedMount', unbound ? `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: ${unbound}` : `MountVolume.SetUp failed for volume "${v.name}" : ${missing}`);
         this.mountRetry = this.after(RETRY_MS, () => {
           this.mountRetry = undefined;
           this.kick();
@@ -301,6 +303,16 @@ export class PodWorker {
       vols.set(v.name, this.volumeFiles(v, ns));
     }
     this.volumes = vols;
+  }
+
+  /** Why a PersistentVolumeClaim volume cannot be mounted yet (the desired state populator's error). */
+  private unboundClaim(v: any): string | undefined {
+    const name = v.persistentVolumeClaim?.claimName;
+    if (!name) return undefined;
+    const pvc = this.ctx.store.get('PersistentVolumeClaim', this.namespace, name);
+    if (!pvc) return `error processing PVC ${this.namespace}/${name}: failed to fetch PVC from API server: persistentvolumeclaims "${name}" not found`;
+    if (pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName) return `error processing PVC ${this.namespace}/${name}: PVC is not bound`;
+    return undefined;
   }
 
   private missingSource(v: any): string | undefined {

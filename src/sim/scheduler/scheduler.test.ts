@@ -233,7 +233,7 @@ describe('records', () => {
     ]);
     expect(cp.total).toBeUndefined();
     const n1 = a.nodes.find((n) => n.node === 'node-1')!;
-    expect(n1.filters.map((f) => f.plugin)).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+    expect(n1.filters.map((f) => f.plugin)).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeBinding', 'PodTopologySpread', 'InterPodAffinity']);
     expect(n1.filters.every((f) => f.ok)).toBe(true);
     // cpu 75 / memory 87 free → 81; balanced: |0.25 − 0.125| / 2 → 93; no PreferNoSchedule taints → 100
     expect(n1.scores).toEqual([

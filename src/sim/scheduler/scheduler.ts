@@ -30,6 +30,7 @@ import { PodTopologySpread } from './plugins/pod-topology-spread';
 import { InterPodAffinity } from './plugins/inter-pod-affinity';
 import { NodeResourcesBalancedAllocation } from './plugins/balanced-allocation';
 import { ImageLocality } from './plugins/image-locality';
+import { VolumeBinding } from './plugins/volume-binding';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 /** Pods are tried on this tick of the simulated clock (the controller manager's sync tick). */
@@ -39,6 +40,7 @@ export const SCHEDULE_TICK_MS = 100;
 const ON_NODE_CHANGE = undefined; // every plugin
 const ON_POD_DELETED = ['NodeResourcesFit', 'NodePorts', 'InterPodAffinity', 'PodTopologySpread'];
 const ON_POD_ASSIGNED = ['InterPodAffinity', 'PodTopologySpread'];
+const ON_VOLUME_CHANGE = ['VolumeBinding'];
 
 function podKey(pod: KObject): string {
   return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
@@ -69,10 +71,11 @@ export class Scheduler {
     const fit = new NodeResourcesFit();
     const spread = new PodTopologySpread(this.cache, ctx.store);
     const interPod = new InterPodAffinity(this.cache, nsLabels);
+    const volumes = new VolumeBinding(ctx.store);
     // The default profile's order and weights (kube-scheduler v1.30 default plugins).
     this.framework = new Framework(
-      [nodeName, affinity, ports, spread, interPod],
-      [new NodeUnschedulable(), nodeName, taints, affinity, ports, fit, spread, interPod],
+      [nodeName, affinity, ports, volumes, spread, interPod],
+      [new NodeUnschedulable(), nodeName, taints, affinity, ports, fit, volumes, spread, interPod],
       [
         { plugin: taints, weight: 3 },
         { plugin: affinity, weight: 2 },
@@ -92,6 +95,8 @@ export class Scheduler {
     const { store } = this.ctx;
     store.watch('Node', (c) => this.onNode(c));
     store.watch('Pod', (c) => this.onPod(c));
+    // A claim bound, a volume created or a class added can let a pod waiting on its volumes fit.
+    for (const kind of ['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass']) store.watch(kind, () => this.queue.moveAllToActiveOrBackoff(ON_VOLUME_CHANGE));
     for (const node of store.each('Node')) this.cache.upsertNode(node);
     for (const pod of store.each('Pod')) this.onPod({ type: 'ADDED', object: pod });
   }

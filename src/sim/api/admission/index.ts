@@ -6,6 +6,7 @@ import { defaultTolerationSecondsPlugin } from './default-tolerations';
 import { workloadPlugins } from './workloads';
 import { servicePlugin } from './service';
 import { corePlugins } from './core';
+import { defaultStorageClassPlugin } from './default-storage-class';
 import { networkingPlugins } from './networking';
 import { autoscalingPlugins } from './autoscaling';
 import { limitRangePlugins } from './limit-range';
@@ -21,6 +22,7 @@ export function registerAdmission(chain: AdmissionChain): void {
     defaultTolerationSecondsPlugin,
     ...workloadPlugins,
     servicePlugin,
+    defaultStorageClassPlugin, // before the PVC defaults, as the admission chain runs before the registry's
     ...corePlugins,
     ...networkingPlugins,
     ...limitRangePlugins,
