@@ -142,9 +142,28 @@ export function describeStatefulSet(ss: KObject, ctx: DescribeContext): string {
   if (ss.spec?.updateStrategy?.rollingUpdate?.partition !== undefined) w.w(1, `Partition:\t${ss.spec.updateStrategy.rollingUpdate.partition}\n`);
   w.line(`Pods Status:\t${podsStatus(ss, ctx)}`);
   describePodTemplate(w, ss.spec?.template);
-  w.line(`Volume Claims:\t${(ss.spec?.volumeClaimTemplates ?? []).length ? '' : '<none>'}`);
+  describeVolumeClaims(w, ss.spec?.volumeClaimTemplates);
   describeEvents(w, ctx.eventsFor(ss), ctx.now);
   return w.toString();
+}
+
+/** describe.go's StatefulSet "Volume Claims": each template's name, class, labels, size and access modes. */
+function describeVolumeClaims(w: DescribeWriter, templates: any[] | undefined): void {
+  if (!Array.isArray(templates) || !templates.length) {
+    w.line('Volume Claims:\t<none>');
+    return;
+  }
+  w.line('Volume Claims:');
+  for (const t of templates) {
+    w.w(1, `Name:\t${t?.metadata?.name ?? ''}\n`);
+    w.w(1, `StorageClass:\t${t?.spec?.storageClassName ?? t?.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? ''}\n`);
+    labelsMultiline(w, 'Labels', t?.metadata?.labels, '  ');
+    annotationsMultiline(w, 'Annotations', t?.metadata?.annotations, '  ');
+    const storage = t?.spec?.resources?.requests?.storage;
+    w.w(1, `Capacity:\t${storage !== undefined ? String(storage) : '<default>'}\n`);
+    // Go prints the []PersistentVolumeAccessMode slice as [a b].
+    w.w(1, `Access Modes:\t[${(t?.spec?.accessModes ?? []).join(' ')}]\n`);
+  }
 }
 
 export function describeJob(job: KObject, ctx: DescribeContext): string {
