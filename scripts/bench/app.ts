@@ -132,7 +132,8 @@ async function shapes(page: Page) {
     nodes: document.querySelectorAll('g.node').length,
     pods: document.querySelectorAll('g.pod').length,
     services: document.querySelectorAll('g.service').length,
-    edges: document.querySelectorAll('path.edge').length,
+    // A dense view bundles a Service's lines into one path: count its segments.
+    edges: [...document.querySelectorAll('path.edge')].reduce((n, e) => n + (e.getAttribute('d')?.match(/M/g)?.length ?? 0), 0),
   }));
 }
 

@@ -41,7 +41,7 @@ export function ClusterView() {
       lastLayout.current = layout;
       publishLayout(svgRef.current, layout);
       const reduced = motion?.matches ?? false;
-      renderer.current?.render({ nodes, pods, services, ingresses }, layout, selection?.uid, reduced);
+      renderer.current?.render({ nodes, pods, services, ingresses }, layout, selection?.uid, reduced, size);
     };
     const schedule = () => {
       if (!frame.current) frame.current = requestAnimationFrame(draw);

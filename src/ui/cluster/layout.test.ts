@@ -49,6 +49,42 @@ describe('cluster layout', () => {
   });
 });
 
+describe('dense clusters', () => {
+  const nodes = Array.from({ length: 20 }, (_, i) => node(`node-${String(i).padStart(2, '0')}`));
+  const spread = (count: number, prefix = 'p') => Array.from({ length: count }, (_, i) => pod(`${prefix}${i}`, nodes[i % nodes.length].name));
+
+  it('draws pods as dots past 150 visible pods, however few each node holds, and back to chips only well below', () => {
+    const mem = new SlotMemory();
+    const layout = (count: number) => computeLayout({ nodes, pods: spread(count), services: [], ingresses: [] }, mem);
+    expect(layout(150).mode).toBe('chip');
+    expect(layout(151).mode).toBe('dot');
+    expect(layout(140).mode).toBe('dot');
+    expect(layout(120).mode).toBe('chip');
+  });
+
+  it('keeps node boxes their size when a rollout briefly adds pods to every node', () => {
+    const mem = new SlotMemory();
+    const steady = spread(200);
+    const before = computeLayout({ nodes, pods: steady, services: [], ingresses: [] }, mem);
+    // Surge: four more pods per node, so every node box needs another row.
+    const surge = computeLayout({ nodes, pods: [...steady, ...spread(80, 'new')], services: [], ingresses: [] }, mem);
+    expect(surge.nodes.get('n-node-00')!.h).toBeGreaterThan(before.nodes.get('n-node-00')!.h);
+    // The surge pods leave: the boxes keep their room (and the picture its scale)...
+    const after = computeLayout({ nodes, pods: steady, services: [], ingresses: [] }, mem);
+    expect(after.nodes.get('n-node-00')).toEqual(surge.nodes.get('n-node-00'));
+    expect([after.width, after.height]).toEqual([surge.width, surge.height]);
+  });
+
+  it('gives the room back once half of it would do', () => {
+    const mem = new SlotMemory();
+    const many = Array.from({ length: 24 }, (_, i) => pod(`z${String(i).padStart(2, '0')}`, 'node-00'));
+    const big = computeLayout({ nodes, pods: [...spread(140, 'b'), ...many], services: [], ingresses: [] }, mem);
+    // node-00 had 7 + 24 pods in slots 0–30; it keeps slots 0–14: less than half the room.
+    const small = computeLayout({ nodes, pods: [...spread(140, 'b'), ...many.slice(0, 8)], services: [], ingresses: [] }, mem);
+    expect(small.nodes.get('n-node-00')!.h).toBeLessThan(big.nodes.get('n-node-00')!.h);
+  });
+});
+
 describe('node grid shape', () => {
   it('chooses the shape that scales largest into the viewport', async () => {
     const { nodesPerRow } = await import('./layout');

@@ -32,12 +32,38 @@ const NODE_HEADER = 66;
 const NODE_GAP = 24;
 const SERVICE = { w: 210, h: 48, gap: 12 };
 const INGRESS = { w: 190, h: 44, gap: 12 };
-/** Chips (with names) while nodes hold few pods; dots for dense clusters. */
+/**
+ * Chips (with names) while nodes hold few pods and few pods are shown; dots for dense clusters: 500
+ * named chips are unreadable at the scale they must be drawn, and their text is most of a frame's
+ * paint. Back to chips only well below the limit, so a cluster hovering at it does not flip.
+ */
 const CHIP_MAX_PODS_PER_NODE = 12;
+export const CHIP_MAX_PODS = 150;
+const CHIP_AGAIN_PODS = 120;
 
 /** Remembers which slot each pod has in its node (or in the pending lane) across layouts. */
 export class SlotMemory {
   private readonly slots = new Map<string, Map<string, number>>();
+  /** Room last laid out: pod slots per node box, rows of the scheduling lane (see `room`); and the pod mode. */
+  private readonly rooms = new Map<string, number>();
+  private mode: PodMode = 'chip';
+
+  /**
+   * Room for `need` (pods per node, rows of waiting pods): grows at once, shrinks only when half of it
+   * would do. A rolling update briefly adds surge pods to every node and to the scheduling lane; without
+   * this the boxes (and with them the whole picture's scale) would grow and shrink back on every rollout.
+   */
+  room(what: 'node' | 'lane', need: number): number {
+    const have = this.rooms.get(what) ?? 0;
+    if (need > have || need <= have / 2) this.rooms.set(what, need);
+    return this.rooms.get(what)!;
+  }
+
+  podMode(perNode: number, total: number): PodMode {
+    const dense = perNode > CHIP_MAX_PODS_PER_NODE || total > (this.mode === 'dot' ? CHIP_AGAIN_PODS : CHIP_MAX_PODS);
+    this.mode = dense ? 'dot' : 'chip';
+    return this.mode;
+  }
 
   slotOf(group: string, uid: string): number {
     let m = this.slots.get(group);
@@ -125,7 +151,8 @@ export function computeLayout(
     }
   }
   for (const g of memory.groups()) if (g !== '__pending' && !nodeNames.has(g)) memory.drop(g);
-  const mode: PodMode = maxSlot <= CHIP_MAX_PODS_PER_NODE ? 'chip' : 'dot';
+  const mode = memory.podMode(maxSlot, input.pods.length);
+  maxSlot = memory.room('node', maxSlot);
   const cell = mode === 'chip' ? CHIP : DOT;
   const cols = mode === 'chip' ? 2 : Math.max(6, Math.ceil(Math.sqrt(maxSlot * 1.6)));
   const rows = Math.max(mode === 'chip' ? 3 : 2, Math.ceil(maxSlot / cols));
@@ -139,9 +166,11 @@ export function computeLayout(
   // The pending lane (always present so it does not push the nodes around when pods appear).
   const pendingSorted = [...pending].sort((a, b) => (a.name < b.name ? -1 : 1));
   memory.retain('__pending', new Set(pendingSorted.map((p) => p.uid)));
-  const laneCols = Math.max(1, Math.floor((perRow * (nodeW + NODE_GAP) - NODE_GAP - 2 * PAD + CHIP.gap) / (CHIP.w + CHIP.gap)));
-  const laneRows = Math.max(1, Math.ceil(Math.max(...pendingSorted.map((p) => memory.slotOf('__pending', p.uid) + 1), 0) / laneCols));
-  const laneH = 30 + laneRows * (CHIP.h + CHIP.gap) + PAD;
+  // Waiting pods are drawn like the others: chips, or dots in a dense cluster.
+  const laneCell = mode === 'chip' ? CHIP : DOT;
+  const laneCols = Math.max(1, Math.floor((perRow * (nodeW + NODE_GAP) - NODE_GAP - 2 * PAD + laneCell.gap) / (laneCell.w + laneCell.gap)));
+  const laneRows = memory.room('lane', Math.max(1, Math.ceil(Math.max(...pendingSorted.map((p) => memory.slotOf('__pending', p.uid) + 1), 0) / laneCols)));
+  const laneH = 30 + laneRows * (laneCell.h + laneCell.gap) + PAD;
   const pendingBox: Box = { x: left, y: 0, w: perRow * (nodeW + NODE_GAP) - NODE_GAP, h: laneH };
 
   const top = laneH + NODE_GAP;
@@ -167,7 +196,7 @@ export function computeLayout(
   }
   for (const p of pendingSorted) {
     const s = memory.slotOf('__pending', p.uid);
-    pods.set(p.uid, { uid: p.uid, x: pendingBox.x + PAD + (s % laneCols) * (CHIP.w + CHIP.gap), y: pendingBox.y + 30 + Math.floor(s / laneCols) * (CHIP.h + CHIP.gap), mode: 'chip' });
+    pods.set(p.uid, { uid: p.uid, x: pendingBox.x + PAD + (s % laneCols) * (laneCell.w + laneCell.gap), y: pendingBox.y + 30 + Math.floor(s / laneCols) * (laneCell.h + laneCell.gap), mode });
   }
 
   const gridRight = left + perRow * (nodeW + NODE_GAP) - NODE_GAP;

@@ -72,6 +72,8 @@ export class ClusterRenderer {
   private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
   private fitted = false;
   private lastSize = '';
+  /** The view's size as the cluster view last measured it (reading clientWidth here would force a layout). */
+  private viewport = { w: 0, h: 0 };
 
   constructor(
     el: SVGSVGElement,
@@ -82,23 +84,28 @@ export class ClusterRenderer {
     for (const layer of ['lane', 'edges', 'nodes', 'ingresses', 'services', 'pods']) this.root.append('g').attr('class', `layer-${layer}`);
     this.zoomer = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.1, 4])
+      // The view's size as last measured, not read from the DOM at each zoom (a forced layout per fit).
+      .extent(() => [
+        [0, 0],
+        [this.viewport.w || 800, this.viewport.h || 600],
+      ])
       .on('zoom', (ev) => this.root.attr('transform', ev.transform.toString()));
     this.svg.call(this.zoomer).on('dblclick.zoom', null);
   }
 
   /** Fit the whole cluster into the view. */
   fit(layout: Layout, animate = true): void {
-    const el = this.svg.node()!;
-    const w = el.clientWidth || 800;
-    const h = el.clientHeight || 600;
+    const w = this.viewport.w || 800;
+    const h = this.viewport.h || 600;
     const k = Math.min(2, (w - 24) / layout.width, (h - 24) / layout.height);
     const t = zoomIdentity.translate((w - layout.width * k) / 2, 12).scale(k);
     (animate ? this.svg.transition().duration(300) : this.svg).call(this.zoomer.transform as any, t);
   }
 
-  render(rows: Rows, layout: Layout, selected: string | undefined, reducedMotion: boolean): void {
+  render(rows: Rows, layout: Layout, selected: string | undefined, reducedMotion: boolean, viewport: { w: number; h: number }): void {
     const dur = reducedMotion ? 0 : 450;
-    const size = `${Math.round(layout.width)}x${Math.round(layout.height)}`;
+    const size = `${Math.round(layout.width)}x${Math.round(layout.height)}@${viewport.w}x${viewport.h}`;
+    this.viewport = viewport;
     if (!this.fitted || size !== this.lastSize) {
       this.fit(layout, this.fitted && !reducedMotion);
       this.fitted = true;
@@ -293,16 +300,31 @@ export class ClusterRenderer {
     return [side === 'left' ? b.x : side === 'right' ? b.x + b.w : b.x + b.w / 2, b.y + b.h / 2];
   }
 
+  /**
+   * Lines from Services to their endpoint pods (dashed to not-ready ones), and from the Internet through
+   * Ingresses. With chips each is its own curve; at dot density a Service's lines are straight and drawn
+   * as one path per Service and readiness: 500 animated curves were a large part of every frame.
+   */
   private drawEdges(layout: Layout, _rows: Rows, dur: number): void {
-    type E = Layout['edges'][number] & { id: string; d: string };
+    type E = { id: string; kind: Layout['edges'][number]['kind']; ready: boolean; d: string; animate: boolean };
     const data: E[] = [];
+    const bundles = new Map<string, E>();
+    const bundle = layout.mode === 'dot';
     for (const e of layout.edges) {
       const a = this.anchor(e.from, layout, e.kind === 'endpoint' ? 'left' : 'right');
       const b = this.anchor(e.to, layout, e.kind === 'endpoint' ? 'right' : 'left');
       if (!a || !b) continue;
+      if (bundle && e.kind === 'endpoint') {
+        const id = `${e.from}>${e.ready ? 'ready' : 'not-ready'}`;
+        let edge = bundles.get(id);
+        if (!edge) bundles.set(id, (edge = { id, kind: e.kind, ready: e.ready, d: '', animate: false }));
+        edge.d += `M${a[0]},${a[1]}L${b[0]},${b[1]}`;
+        continue;
+      }
       const mx = (a[0] + b[0]) / 2;
-      data.push({ ...e, id: `${e.from}>${e.to}`, d: `M${a[0]},${a[1]} C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}` });
+      data.push({ id: `${e.from}>${e.to}`, kind: e.kind, ready: e.ready, d: `M${a[0]},${a[1]} C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}`, animate: true });
     }
+    data.push(...bundles.values());
     const sel = this.root.select<SVGGElement>('.layer-edges').selectAll<SVGPathElement, E>('path').data(data, (d) => d.id);
     sel.exit().remove();
     const all = sel
@@ -311,10 +333,13 @@ export class ClusterRenderer {
       .attr('d', (d) => d.d)
       .merge(sel);
     all.each(function (d) {
-      const cls = `edge edge-${d.kind}${d.ready ? '' : ' not-ready'}`;
+      const cls = `edge edge-${d.kind}${d.ready ? '' : ' not-ready'}${d.animate ? '' : ' bundle'}`;
       if (this.getAttribute('class') !== cls) this.setAttribute('class', cls);
     });
-    changed(all, (d) => d.d)
+    const moved = changed(all, (d) => d.d);
+    moved.filter((d) => !d.animate).attr('d', (d) => d.d);
+    moved
+      .filter((d) => d.animate)
       .transition()
       .duration(dur)
       .attr('d', (d) => d.d);
@@ -343,8 +368,6 @@ export class ClusterRenderer {
       });
     enter.append('rect').attr('class', 'pod-body');
     enter.append('circle').attr('class', 'pod-ring');
-    enter.append('text').attr('class', 'pod-icon').attr('text-anchor', 'middle');
-    enter.append('text').attr('class', 'pod-name');
     enter.append('title');
     const all = enter.merge(sel);
     all.each(function (d) {
@@ -356,7 +379,15 @@ export class ClusterRenderer {
       const color = colorFor(`${d.namespace}/${d.app}`);
       const chip = place.mode === 'chip';
       const c = chip ? CHIP : DOT;
-      g.attr('data-health', health)
+      // Text only on chips: at dot density names cannot be read anyway, and text is most of the paint.
+      // A dot tells its state by its ring (colour, dashed while not ready), a dashed outline while it
+      // terminates and its tooltip; its name is in the tooltip and the accessible label.
+      if (chip && g.select('text.pod-name').empty()) {
+        g.insert('text', 'title').attr('class', 'pod-icon').attr('text-anchor', 'middle');
+        g.insert('text', 'title').attr('class', 'pod-name');
+      } else if (!chip) g.selectAll('text').remove();
+      g.classed('dot', !chip)
+        .attr('data-health', health)
         .attr('data-name', d.name)
         .classed('selected', d.uid === selected)
         .attr('aria-label', `Pod ${d.namespace}/${d.name}: ${d.status}${d.ready ? ', ready' : ''}${d.node ? ` on ${d.node}` : ''}`);
@@ -369,23 +400,35 @@ export class ClusterRenderer {
       g.select('circle.pod-ring')
         .attr('cx', c.h / 2)
         .attr('cy', c.h / 2)
-        .attr('r', c.h / 2 - 3)
+        .attr('r', chip ? c.h / 2 - 3 : 5)
         .attr('stroke', HEALTH_COLOR[health])
         .attr('stroke-dasharray', d.ready || health === 'failing' ? null : '3 2');
-      g.select('text.pod-icon')
-        .attr('x', c.h / 2)
-        .attr('y', c.h / 2 + 4)
-        .text(chip || c.h >= 20 ? HEALTH_ICON[health] : '');
-      g.select('text.pod-name')
-        .attr('x', c.h + 2)
-        .attr('y', c.h / 2 + 4)
-        .text(chip ? `${middle(d.name, d.restarts ? 14 : 17)}${d.restarts ? ` ↻${d.restarts}` : ''}` : '');
+      if (chip) {
+        g.select('text.pod-icon')
+          .attr('x', c.h / 2)
+          .attr('y', c.h / 2 + 4)
+          .text(HEALTH_ICON[health]);
+        g.select('text.pod-name')
+          .attr('x', c.h + 2)
+          .attr('y', c.h / 2 + 4)
+          .text(`${middle(d.name, d.restarts ? 14 : 17)}${d.restarts ? ` ↻${d.restarts}` : ''}`);
+      }
       g.select('title').text(`${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`);
     });
-    changed(all, (d) => {
+    const moved = changed(all, (d) => {
       const p = layout.pods.get(d.uid)!;
       return `translate(${p.x},${p.y})`;
-    })
+    });
+    // A new pod is created where it belongs: it only fades in (a transform tween per pod, for hundreds of
+    // pods in a rollout, parses two transforms each and was a large part of the frame).
+    const inPlace = function (this: SVGGElement) {
+      return this.getAttribute('transform') === (this as unknown as Drawn).__target;
+    };
+    moved.filter(inPlace).transition().duration(dur).style('opacity', 1);
+    moved
+      .filter(function () {
+        return !inPlace.call(this);
+      })
       .transition()
       .duration(dur)
       .style('opacity', 1)
