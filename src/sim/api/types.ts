@@ -37,7 +37,7 @@ export type Change =
 /** An error the API answers with: the HTTP-ish reason, the kubectl-shaped message, the offending field. */
 export class ApiError extends Error {
   constructor(
-    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed',
+    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'TooManyRequests' | 'InternalError',
     message: string,
     readonly field?: string,
     readonly details?: { field: string; message: string }[],

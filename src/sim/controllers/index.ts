@@ -14,6 +14,7 @@ import { hpaController } from './hpa';
 import { statefulSetController } from './statefulset';
 import { persistentVolumeController } from './pv-binder';
 import { localPathProvisioner } from './local-path-provisioner';
+import { disruptionController } from './disruption';
 
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
@@ -30,4 +31,5 @@ export const CONTROLLERS: ControllerFactory[] = [
   hpaController,
   persistentVolumeController,
   localPathProvisioner,
+  disruptionController,
 ];

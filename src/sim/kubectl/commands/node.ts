@@ -6,7 +6,7 @@
  * DaemonSet pods need `--ignore-daemonsets`, emptyDir pods `--delete-emptydir-data`, pods
  * without a controller `--force`; PodDisruptionBudgets are respected).
  */
-import { labelSelectorMatches } from '../../api/selectors';
+import { evictPod } from '../../api/eviction';
 import { ApiError, controllerOf, type KObject } from '../../api/types';
 import { parseFlags, type FlagSpec } from '../args';
 import type { CommandDef, KubectlContext, KubectlResult } from '../command';
@@ -210,18 +210,6 @@ function filterPod(k: KubectlContext, pod: KObject, f: { force: boolean; ignoreD
   return { pod, delete: true, warning };
 }
 
-/** How many more pods a PodDisruptionBudget lets go, counting healthy (Ready) pods as the disruption controller does. */
-function disruptionsAllowed(k: KubectlContext, pdb: KObject): number {
-  if (typeof pdb.status?.disruptionsAllowed === 'number' && pdb.status.observedGeneration === pdb.metadata.generation) return pdb.status.disruptionsAllowed;
-  const pods = [...k.ctx.store.each('Pod', pdb.metadata.namespace)].filter((p) => !p.metadata.deletionTimestamp && labelSelectorMatches(pdb.spec?.selector, p.metadata.labels));
-  const healthy = pods.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
-  const expected = pods.length;
-  const resolve = (v: unknown) => (typeof v === 'string' && v.endsWith('%') ? Math.ceil((Number(v.slice(0, -1)) * expected) / 100) : Number(v));
-  if (pdb.spec?.minAvailable !== undefined) return Math.max(0, healthy - resolve(pdb.spec.minAvailable));
-  if (pdb.spec?.maxUnavailable !== undefined) return Math.max(0, resolve(pdb.spec.maxUnavailable) - (expected - healthy));
-  return 0;
-}
-
 export const drain: CommandDef = {
   name: 'drain',
   summary: 'Drain node in preparation for maintenance',
@@ -236,7 +224,6 @@ export const drain: CommandDef = {
       const err: string[] = [];
       const f = { force: p.flags.force === true, ignoreDs: p.flags['ignore-daemonsets'] === true, emptyDir: p.flags['delete-emptydir-data'] === true || p.flags['delete-local-data'] === true };
       const grace = p.flags['grace-period'] as number;
-      const budgets = new Map<KObject, number>();
       for (let n = 0; n < objects.length; n++) {
         const node = objects[n];
         let pods = [...k.ctx.store.each('Pod')].filter((pod) => pod.spec?.nodeName === node.metadata.name).sort((a, b) => (a.metadata.namespace! + a.metadata.name < b.metadata.namespace! + b.metadata.name ? -1 : 1));
@@ -261,29 +248,17 @@ export const drain: CommandDef = {
         for (const pod of victims) {
           out.push(`evicting pod ${pod.metadata.namespace}/${pod.metadata.name}${dry === 'client' ? ' (dry run)' : dry === 'server' ? ' (server dry run)' : ''}`);
           if (dry !== 'none') continue;
-          if (p.flags['disable-eviction'] !== true) {
-            const pdbs = [...k.ctx.store.each('PodDisruptionBudget', pod.metadata.namespace)].filter((b) => labelSelectorMatches(b.spec?.selector, pod.metadata.labels));
-            if (pdbs.length > 1) {
-              err.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}": This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.`);
-              continue;
-            }
-            const pdb = pdbs[0];
-            if (pdb) {
-              const left = budgets.get(pdb) ?? disruptionsAllowed(k, pdb);
-              if (left <= 0) {
-                err.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`);
-                budgets.set(pdb, 0);
-                continue;
-              }
-              budgets.set(pdb, left - 1);
-            }
-          }
           try {
-            k.ctx.api.delete('Pod', pod.metadata.namespace, pod.metadata.name, grace >= 0 ? { gracePeriodSeconds: grace } : {});
+            // Through the eviction subresource, which asks the pod's PodDisruptionBudget (and spends it);
+            // --disable-eviction deletes directly, bypassing budgets, as kubectl does.
+            const opts = grace >= 0 ? { gracePeriodSeconds: grace } : {};
+            if (p.flags['disable-eviction'] === true) k.ctx.api.delete('Pod', pod.metadata.namespace, pod.metadata.name, opts);
+            else evictPod(k.ctx, pod.metadata.namespace!, pod.metadata.name, opts);
             evicted.push(`pod/${pod.metadata.name} evicted`);
           } catch (e) {
             if (!(e instanceof ApiError)) throw e;
-            if (e.reason !== 'NotFound') err.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}": ${e.message}`);
+            if (e.reason === 'TooManyRequests') err.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}" (will retry after 5s): ${e.message}`);
+            else if (e.reason !== 'NotFound') err.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}": ${e.message}`);
           }
         }
         out.push(...evicted);
