@@ -25,23 +25,33 @@ import {
   statusOnlyChange,
 } from './controller-utils';
 import { sortForDeletion } from './pod-ranking';
+import { hasAll, ReplicaSetPodTallies, type PodTally } from './replicaset-counts';
 
 /** Generated names are at most 63 characters: the prefix leaves room for the 5-character suffix. */
 const MAX_GENERATE_NAME_PREFIX = 58;
 
 type ManageError = { reason: 'FailedCreate' | 'FailedDelete'; error: ApiError | Error };
 
+/** What the status reports, counted from the pods. */
+type StatusCounts = { replicas: number; fullyLabeled: number; ready: number; available: number; nextAvailable?: number };
+
 export class ReplicaSetController extends Controller {
   readonly name = 'replicaset-controller';
+  /** Per-ReplicaSet pod counts, kept from pod events (a sync need not walk every pod). */
+  readonly tallies = new ReplicaSetPodTallies(this.ctx.store);
 
   start(): void {
     const { store } = this.ctx;
     ensureControllerIndex(store, 'Pod');
     // Our own status writes need no second pass; any other change to a ReplicaSet does.
     store.watch('ReplicaSet', (c) => {
+      if (c.type === 'DELETED') this.tallies.forget(c.object.metadata.uid);
       if (!statusOnlyChange(c)) this.enqueue(c.object);
     });
-    store.watch('Pod', (c) => this.onPod(c));
+    store.watch('Pod', (c) => {
+      this.tallies.onPod(c);
+      this.onPod(c);
+    });
   }
 
   /** Enqueue the pod's controller (before and after), or the ReplicaSets that could adopt an orphan. */
@@ -69,27 +79,68 @@ export class ReplicaSetController extends Controller {
     if (!rs) return;
     const ns = rs.metadata.namespace!;
     const selector = fromLabelSelector(rs.spec?.selector);
+    const tally = this.tallies.of(rs);
+    if (!this.claimWouldWrite(rs, selector, tally)) return this.reconcileClaimed(rs, tally);
     const owned = ownedBy(this.ctx.store, 'Pod', rs.metadata.uid);
     const orphans = orphansIn(this.ctx.store, 'Pod', ns);
     const pods = claim(this.ctx, rs, selector, orphans.length ? [...owned, ...orphans] : owned, isPodActive);
 
     let failure: ManageError | undefined;
     const pending = !rs.metadata.deletionTimestamp && pods.length !== replicasOf(rs);
-    if (pending) failure = this.manageReplicas(pods, rs);
+    if (pending) failure = this.manageReplicas(pods.length, () => pods, rs);
 
     // Status from the pods as they are now (the creations and deletions above included).
     const current = this.ctx.store.get('ReplicaSet', ns, name);
     if (!current) return;
     const active = pending ? ownedBy(this.ctx.store, 'Pod', rs.metadata.uid).filter(isPodActive) : pods;
-    const requeue = this.updateStatus(current, active, failure);
+    const requeue = this.updateStatus(current, this.countPods(current, active), failure);
+    if (failure) throw failure.error instanceof ApiError ? failure.error : new ApiError('BadRequest', failure.error.message);
+    return requeue;
+  }
+
+  /**
+   * Whether claim would adopt or release a pod: an owned active pod that no longer matches the
+   * selector, or an active orphan that matches it. Most syncs find neither.
+   */
+  private claimWouldWrite(rs: KObject, selector: ReturnType<typeof fromLabelSelector>, tally: Readonly<PodTally>): boolean {
+    if (tally.mismatched) return true;
+    if (rs.metadata.deletionTimestamp) return false;
+    for (const o of orphansIn(this.ctx.store, 'Pod', rs.metadata.namespace!)) {
+      if (isPodActive(o) && matches(selector, o.metadata.labels)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The sync when claim has nothing to adopt or release: the claimed pods are exactly the owned
+   * active ones, so their number and the status come from the tally; the pods themselves are listed
+   * only to pick deletion victims. Same writes, events and status as the full path above.
+   */
+  private reconcileClaimed(rs: KObject, tally: Readonly<PodTally>): ReconcileResult {
+    const { store } = this.ctx;
+    const uid = rs.metadata.uid;
+    const ns = rs.metadata.namespace!;
+    let failure: ManageError | undefined;
+    const pending = !rs.metadata.deletionTimestamp && tally.active !== replicasOf(rs);
+    if (pending) failure = this.manageReplicas(tally.active, () => ownedBy(store, 'Pod', uid).filter(isPodActive), rs);
+    const current = store.get('ReplicaSet', ns, rs.metadata.name);
+    if (!current) return;
+    let counts: StatusCounts;
+    if (current.spec?.minReadySeconds) counts = this.countPods(current, ownedBy(store, 'Pod', uid).filter(isPodActive));
+    else {
+      // Without minReadySeconds a ready pod is available at once.
+      const t = this.tallies.of(current);
+      counts = { replicas: t.active, fullyLabeled: t.fullyLabeled, ready: t.ready, available: t.ready };
+    }
+    const requeue = this.updateStatus(current, counts, failure);
     if (failure) throw failure.error instanceof ApiError ? failure.error : new ApiError('BadRequest', failure.error.message);
     return requeue;
   }
 
   /** Create or delete pods towards spec.replicas; returns the first error, if any. */
-  private manageReplicas(pods: KObject[], rs: KObject): ManageError | undefined {
+  private manageReplicas(active: number, listPods: () => KObject[], rs: KObject): ManageError | undefined {
     const want = replicasOf(rs);
-    const diff = pods.length - want;
+    const diff = active - want;
     if (diff < 0) {
       const count = Math.min(-diff, BURST_REPLICAS);
       let failure: ManageError | undefined;
@@ -114,7 +165,7 @@ export class ReplicaSetController extends Controller {
     }
     if (diff > 0) {
       const count = Math.min(diff, BURST_REPLICAS);
-      const victims = this.podsToDelete(pods, rs, count);
+      const victims = this.podsToDelete(listPods(), rs, count);
       let failure: ManageError | undefined;
       for (const pod of victims) {
         try {
@@ -158,8 +209,8 @@ export class ReplicaSetController extends Controller {
     return out;
   }
 
-  /** Write status if it changed; ask to come back when a ready pod will turn available. */
-  private updateStatus(rs: KObject, pods: KObject[], failure: ManageError | undefined): ReconcileResult {
+  /** The status counts of `pods` (the active claimed pods of `rs`). */
+  private countPods(rs: KObject, pods: KObject[]): StatusCounts {
     const now = this.ctx.clock.now;
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const templateLabels = Object.entries((rs.spec?.template?.metadata?.labels ?? {}) as Record<string, string>);
@@ -168,10 +219,7 @@ export class ReplicaSetController extends Controller {
     let available = 0;
     let nextAvailable: number | undefined;
     for (const pod of pods) {
-      const labels = pod.metadata.labels ?? {};
-      let labeled = true;
-      for (let i = 0; i < templateLabels.length && labeled; i++) labeled = labels[templateLabels[i][0]] === templateLabels[i][1];
-      if (labeled) fullyLabeled++;
+      if (hasAll(pod.metadata.labels, templateLabels)) fullyLabeled++;
       if (!isPodReady(pod)) continue;
       ready++;
       if (!minReady || isPodAvailable(pod, minReady, now, this.ctx)) available++;
@@ -180,6 +228,12 @@ export class ReplicaSetController extends Controller {
         if (ms !== undefined) nextAvailable = Math.min(nextAvailable ?? ms, ms);
       }
     }
+    return { replicas: pods.length, fullyLabeled, ready, available, nextAvailable };
+  }
+
+  /** Write status if it changed; ask to come back when a ready pod will turn available. */
+  private updateStatus(rs: KObject, counts: StatusCounts, failure: ManageError | undefined): ReconcileResult {
+    const { fullyLabeled, ready, available, nextAvailable } = counts;
     const old = rs.status ?? {};
     const conditions = (old.conditions ?? []).filter((c: { type: string }) => c.type !== 'ReplicaFailure');
     const oldFailure = (old.conditions ?? []).find((c: { type: string }) => c.type === 'ReplicaFailure');
@@ -194,7 +248,7 @@ export class ReplicaSetController extends Controller {
         },
       );
     }
-    const status: Record<string, unknown> = { replicas: pods.length };
+    const status: Record<string, unknown> = { replicas: counts.replicas };
     if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
     if (ready) status.readyReplicas = ready;
     if (available) status.availableReplicas = available;
