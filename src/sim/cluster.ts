@@ -18,6 +18,7 @@ import { ApiError, type Change, type KObject, type NewObject } from './api/types
 import type { EngineContext, NetworkConfig } from './context';
 import { ControllerManager } from './controllers/manager';
 import { CONTROLLERS } from './controllers/index';
+import { autoscalerOptions, clusterAutoscaler } from './controllers/cluster-autoscaler';
 import { Scheduler } from './scheduler/scheduler';
 import type { SchedulingRecord } from './scheduler/record';
 import { Kubelet } from './node/kubelet';
@@ -89,6 +90,7 @@ export class Cluster {
     services.set('scheduler', this.scheduler);
     this.controllers = new ControllerManager(ctx);
     for (const factory of CONTROLLERS) this.controllers.add(factory);
+    if (spec.addons?.clusterAutoscaler) this.controllers.add(clusterAutoscaler(autoscalerOptions(spec)));
     // Always there, serving only while a metrics-server pod is Ready (the add-on, or one a lab installs).
     new MetricsServer(ctx).start();
 
@@ -102,7 +104,7 @@ export class Cluster {
     }
     this.network.start();
     const specs = nodeSpecs(this.spec);
-    specs.forEach((s, i) => this.addNode(s, i));
+    specs.forEach((s) => this.addNode(s));
     this.controllers.start();
     this.scheduler.start();
     const cp = specs.find((s) => s.role === 'control-plane');
@@ -134,11 +136,32 @@ export class Cluster {
     }
   }
 
-  private addNode(spec: NodeSpec, index: number): void {
+  /** Nodes ever added: a node's index picks its IP and pod CIDR, so a removed node's are not reused. */
+  private nodesAdded = 0;
+
+  private addNode(spec: NodeSpec): void {
+    const index = this.nodesAdded++;
     this.ctx.api.create(buildNodeObject(spec, index, this.ctx.network) as NewObject);
     const kubelet = new Kubelet(this.ctx, spec.name);
     this.kubelets.set(spec.name, kubelet);
     kubelet.start();
+  }
+
+  /**
+   * The node group the cluster autoscaler resizes (its cloud provider): a worker shaped like the
+   * first worker of the spec, joined the way boot joins nodes (Node object, kubelet), and removed
+   * by stopping its kubelet and deleting its Node object. Engine-internal: the autoscaler's actions
+   * follow from the command log, so they are not commands themselves.
+   */
+  addWorkerNode(name: string): void {
+    const template = nodeSpecs(this.spec).find((s) => s.role !== 'control-plane');
+    this.addNode({ ...(template ?? {}), name, role: 'worker' });
+  }
+
+  removeNode(name: string): void {
+    this.kubelets.get(name)?.stop();
+    this.kubelets.delete(name);
+    if (this.ctx.store.get('Node', undefined, name)) this.ctx.api.delete('Node', undefined, name);
   }
 
   // ---- the public API (see index.ts) ----

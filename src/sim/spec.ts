@@ -16,10 +16,18 @@ export type NodeSpec = {
   role?: 'control-plane' | 'worker';
 };
 
+/** The cluster autoscaler's one node group (`default-pool`): its size bounds, in workers. */
+export type ClusterAutoscalerSpec = {
+  /** Default: the number of workers the cluster starts with. */
+  minNodes?: number;
+  /** Default: 10. */
+  maxNodes?: number;
+};
+
 export type ClusterSpec = {
   seed?: number;
   nodes?: number | NodeSpec[];
-  addons?: { dns?: boolean; ingress?: boolean; metricsServer?: boolean; clusterAutoscaler?: boolean };
+  addons?: { dns?: boolean; ingress?: boolean; metricsServer?: boolean; clusterAutoscaler?: boolean | ClusterAutoscalerSpec };
   network?: { podCIDR?: string; serviceCIDR?: string; nodeCIDR?: string; clusterDomain?: string };
   /** Images beside the built-in catalog (src/sim/node/images.ts), for labs that bring their own. */
   images?: ImageDef[];
