@@ -73,7 +73,7 @@ function Controls() {
         ◀ Back
       </button>
       <button type="button" onClick={() => st.setPlaying(!playing)} disabled={steps.length < 2} aria-label={playing ? 'Pause' : 'Play'}>
-        {playing ? '⏸ Pause' : '▶ Play'}
+        {playing ? '❚❚ Pause' : '▶ Play'}
       </button>
       <button type="button" onClick={() => st.next()} disabled={step >= steps.length - 1} aria-label="Step forward" title="Step forward (] or PageDown)">
         Next ▶
