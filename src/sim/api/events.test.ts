@@ -27,4 +27,19 @@ describe('EventRecorder', () => {
     c.ctx.events.record(ns, 'Normal', 'Hello', 'second', { component: 'test' });
     expect(c.events().filter((e) => e.reason === 'Hello').map((e) => e.message)).toEqual(['second']);
   });
+
+  it('aggregates per key on an object with many different events, and forgets keys whose window closed', () => {
+    const c = new Cluster({ nodes: 1 });
+    const ns = c.get('ns', 'default')!;
+    const rec = (i: number, reason = 'Made') => c.ctx.events.record(ns, 'Normal', reason, `thing ${i % 40}`, { component: 'test' });
+    for (let i = 0; i < 120; i++) rec(i);
+    rec(7, 'Other'); // same message, another reason: a key of its own
+    const mine = () => c.events().filter((e) => e.involvedObject.name === 'default' && (e.reason === 'Made' || e.reason === 'Other'));
+    expect(mine()).toHaveLength(41);
+    expect(mine().filter((e) => e.reason === 'Made').map((e) => e.count)).toEqual(Array(40).fill(3));
+    c.ctx.clock.advance(11 * 60_000);
+    rec(3);
+    expect(mine()).toHaveLength(42);
+    expect(mine().filter((e) => e.message === 'thing 3').map((e) => e.count)).toEqual([3, 1]);
+  });
 });

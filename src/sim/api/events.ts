@@ -35,9 +35,17 @@ type Recent = {
   at: number;
 };
 
+/**
+ * An involved object's keys: a short list, or by message once there are many (a ReplicaSet of 10,000
+ * pods has 10,000 `Created pod: …` keys, and scanning them for every new one was quadratic). A key
+ * is in its bucket at most once, so the order within a bucket does not matter.
+ */
+type Bucket = Recent[] | Map<string, Recent[]>;
+const LIST_BUCKET_MAX = 16;
+
 export class EventRecorder {
   /** Aggregation keys seen in the last 10 minutes, by involved object (its uid) → the latest event per key. */
-  private readonly recent = new Map<string, Recent[]>();
+  private readonly recent = new Map<string, Bucket>();
   /** Keys in the order they were first recorded, to forget them when their window closes. */
   private readonly recentOrder: Recent[] = [];
   private recentHead = 0;
@@ -68,8 +76,7 @@ export class EventRecorder {
     };
     const now = this.clock.iso();
     const bucket = this.recent.get(key.involved);
-    const seenAt = bucket ? findKey(bucket, key) : -1;
-    const seen = seenAt >= 0 ? bucket![seenAt] : undefined;
+    const seen = bucket ? findKey(bucket, key) : undefined;
     if (seen && this.clock.now - seen.at <= AGGREGATE_WINDOW_MS) {
       const existing = this.store.get('Event', seen.ns, seen.name);
       if (existing) {
@@ -106,8 +113,9 @@ export class EventRecorder {
     key.name = name;
     // The new event replaces the key's previous one (as a map entry would be overwritten).
     if (bucket) {
-      if (seen) bucket.splice(seenAt, 1);
-      bucket.push(key);
+      if (seen) removeKey(bucket, seen);
+      const grown = addKey(bucket, key);
+      if (grown !== bucket) this.recent.set(key.involved, grown);
     } else this.recent.set(key.involved, [key]);
     this.recentOrder.push(key);
     this.order.push(key);
@@ -140,11 +148,7 @@ export class EventRecorder {
     while (this.recentHead < this.recentOrder.length && this.recentOrder[this.recentHead].at < windowStart) {
       const entry = this.recentOrder[this.recentHead++];
       const bucket = this.recent.get(entry.involved);
-      const i = bucket ? bucket.indexOf(entry) : -1;
-      if (i >= 0) {
-        bucket!.splice(i, 1);
-        if (!bucket!.length) this.recent.delete(entry.involved);
-      }
+      if (bucket && removeKey(bucket, entry) === 0) this.recent.delete(entry.involved);
     }
     // Compact the queues now and then so they do not grow without bound.
     if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
@@ -168,11 +172,44 @@ export class EventRecorder {
   }
 }
 
-/** Index in `bucket` of the entry with the same aggregation key as `k`, or -1. */
-function findKey(bucket: Recent[], k: Recent): number {
-  for (let i = bucket.length - 1; i >= 0; i--) {
-    const e = bucket[i];
-    if (e.message === k.message && e.reason === k.reason && e.fieldPath === k.fieldPath && e.type === k.type && e.component === k.component && e.host === k.host) return i;
+/** The entry of `bucket` with the same aggregation key as `k`. */
+function findKey(bucket: Bucket, k: Recent): Recent | undefined {
+  const list = Array.isArray(bucket) ? bucket : bucket.get(k.message);
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i];
+    if (e.message === k.message && e.reason === k.reason && e.fieldPath === k.fieldPath && e.type === k.type && e.component === k.component && e.host === k.host) return e;
   }
-  return -1;
+  return undefined;
+}
+
+/** Add `k` to `bucket`; returns the bucket, which is a new one when a long list became a map. */
+function addKey(bucket: Bucket, k: Recent): Bucket {
+  if (Array.isArray(bucket)) {
+    bucket.push(k);
+    if (bucket.length <= LIST_BUCKET_MAX) return bucket;
+    const byMessage = new Map<string, Recent[]>();
+    for (const e of bucket) addKey(byMessage, e);
+    return byMessage;
+  }
+  const list = bucket.get(k.message);
+  if (list) list.push(k);
+  else bucket.set(k.message, [k]);
+  return bucket;
+}
+
+/** Remove entry `k` (this very object) if present; returns how many keys the bucket has left. */
+function removeKey(bucket: Bucket, k: Recent): number {
+  if (Array.isArray(bucket)) {
+    const i = bucket.indexOf(k);
+    if (i >= 0) bucket.splice(i, 1);
+    return bucket.length;
+  }
+  const list = bucket.get(k.message);
+  const i = list ? list.indexOf(k) : -1;
+  if (i >= 0) {
+    if (list!.length === 1) bucket.delete(k.message);
+    else list!.splice(i, 1);
+  }
+  return bucket.size;
 }
