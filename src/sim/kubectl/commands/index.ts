@@ -1,6 +1,5 @@
 /** Every kubectl command Podium answers, by name. One file per command. */
 import type { CommandDef } from '../command';
-import { notYet } from './not-yet';
 import { get } from './get';
 import { describeCommand } from './describe';
 import { apiResourcesCommand, apiVersionsCommand } from './api-resources';
@@ -21,6 +20,7 @@ import { exec } from './exec';
 import { config } from './config';
 import { wait } from './wait';
 import { top } from './top';
+import { explainCommand } from './explain';
 
 export const COMMANDS: CommandDef[] = [
   get,
@@ -45,7 +45,7 @@ export const COMMANDS: CommandDef[] = [
   exec,
   top,
   wait,
-  notYet('explain', 'Get documentation for a resource'),
+  explainCommand,
   config,
   apiResourcesCommand,
   apiVersionsCommand,
