@@ -14,10 +14,15 @@ export class LineEditor {
   private browsing: number;
   private draft = '';
 
+  /** The terminal row the cursor is on, counted from the prompt's first row, as last drawn. */
+  private row = 0;
+
   constructor(
     public prompt: string,
     history: string[] = [],
     private readonly maxHistory = 500,
+    /** The terminal's width: a line longer than it wraps onto more rows, which a redraw must clear. */
+    private readonly columns: () => number = () => Number.POSITIVE_INFINITY,
   ) {
     this.history = history.slice(-maxHistory);
     this.browsing = this.history.length;
@@ -33,10 +38,40 @@ export class LineEditor {
     return this.prompt.replace(/\x1b\[[0-9;]*m/g, '').length;
   }
 
-  /** Redraw the prompt and line, leaving the cursor where it is in the buffer. */
+  /**
+   * Redraw the prompt and line, leaving the cursor where it is in the buffer. As readline does: go up
+   * to the prompt's first row, clear to the end of the screen, write, then place the cursor by row and
+   * column, so a line that wraps over several rows is redrawn in place rather than repeated.
+   */
   render(): string {
-    const back = this.buffer.length - this.cursor;
-    return `\r${ESC}[2K${this.prompt}${this.buffer}${back ? `${ESC}[${back}D` : ''}`;
+    const cols = Math.max(1, this.columns() || Number.POSITIVE_INFINITY);
+    let out = this.row > 0 ? `${ESC}[${this.row}A` : '';
+    out += `\r${ESC}[J${this.prompt}${this.buffer}`;
+    const end = this.promptWidth + this.buffer.length;
+    // A line that exactly fills its last row leaves the cursor waiting to wrap: make the wrap happen.
+    if (Number.isFinite(cols) && end > 0 && end % cols === 0) out += '\r\n';
+    const at = this.promptWidth + this.cursor;
+    if (!Number.isFinite(cols)) {
+      const back = this.buffer.length - this.cursor;
+      this.row = 0;
+      return back ? `${out}${ESC}[${back}D` : out;
+    }
+    const endRow = Math.floor(end / cols);
+    const row = Math.floor(at / cols);
+    if (endRow > row) out += `${ESC}[${endRow - row}A`;
+    out += `${ESC}[${(at % cols) + 1}G`;
+    this.row = row;
+    return out;
+  }
+
+  /** Move the cursor below the whole input, before Enter starts a new line. */
+  leave(): string {
+    const cols = this.columns();
+    if (!Number.isFinite(cols) || cols <= 0) return '';
+    const endRow = Math.floor((this.promptWidth + this.buffer.length) / cols);
+    const down = endRow - this.row;
+    this.row = 0;
+    return down > 0 ? `${ESC}[${down}B` : '';
   }
 
   /** The column (0-based) the cursor is at, for tests. */
@@ -74,12 +109,12 @@ export class LineEditor {
       case '\x02':
         if (!this.cursor) return '';
         this.cursor--;
-        return `${ESC}[D`;
+        return this.render();
       case `${ESC}[C`:
       case '\x06':
         if (this.cursor >= this.buffer.length) return '';
         this.cursor++;
-        return `${ESC}[C`;
+        return this.render();
       case `${ESC}[H`:
       case `${ESC}OH`:
       case '\x01':
@@ -139,6 +174,7 @@ export class LineEditor {
   reset(): void {
     this.buffer = '';
     this.cursor = 0;
+    this.row = 0;
     this.draft = '';
     this.browsing = this.history.length;
   }

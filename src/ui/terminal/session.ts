@@ -9,7 +9,7 @@ import type { Commands, Response } from '../../worker/protocol';
 import { commonPrefix, LineEditor } from './line-editor';
 import { applyGrep, Shell, type Action, type Grep } from './shell';
 
-export type TermLike = { write(data: string): void; clear(): void };
+export type TermLike = { write(data: string): void; clear(): void; readonly cols?: number };
 
 export type EngineLike = {
   call<K extends 'startStream' | 'stopStream' | 'complete'>(command: K, params: Commands[K]['params']): Promise<Commands[K]['result']>;
@@ -42,7 +42,7 @@ export class ConsoleSession {
     private readonly hooks: { history?(lines: readonly string[]): void; entry?(e: Entry): void } = {},
     history: string[] = [],
   ) {
-    this.editor = new LineEditor(PROMPT, history);
+    this.editor = new LineEditor(PROMPT, history, 500, () => this.term.cols ?? Number.POSITIVE_INFINITY);
   }
 
   get busy(): boolean {
@@ -115,6 +115,7 @@ export class ConsoleSession {
   private async enter(): Promise<void> {
     const continuing = this.shell.continuing;
     let line: string;
+    const below = this.editor.leave();
     if (continuing) {
       line = this.editor.buffer;
       this.editor.reset();
@@ -122,7 +123,7 @@ export class ConsoleSession {
       line = this.editor.take();
       this.hooks.history?.(this.editor.entries);
     }
-    this.term.write('\r\n');
+    this.term.write(`${below}\r\n`);
     const action = this.shell.submit(line);
     await this.act(action, line);
   }

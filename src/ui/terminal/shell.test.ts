@@ -63,7 +63,8 @@ describe('LineEditor', () => {
     e.insert('deploy,');
     expect(e.buffer).toBe('kubectl get deploy,pods');
     expect(e.column).toBe(2 + 'kubectl get deploy,'.length);
-    expect(e.render()).toBe('\r\x1b[2K$ kubectl get deploy,pods\x1b[4D');
+    // Clear from the prompt to the end of the screen, redraw, and step back to the cursor.
+    expect(e.render()).toBe('\r\x1b[J$ kubectl get deploy,pods\x1b[4D');
     e.key('\x17'); // Ctrl+W
     expect(e.buffer).toBe('kubectl get pods');
     e.key('\x01');
@@ -111,5 +112,64 @@ describe('LineEditor', () => {
     expect(commonPrefix(['pods', 'po', 'poddisruptionbudgets'])).toBe('po');
     expect(commonPrefix(['deployment/web', 'deployment/web-2'])).toBe('deployment/web');
     expect(commonPrefix([])).toBe('');
+  });
+});
+
+describe('line editor on a narrow terminal', () => {
+  /** A tiny terminal screen that interprets the sequences the line editor writes. */
+  function screen(cols: number) {
+    const rows: string[] = [''];
+    let r = 0;
+    let c = 0;
+    const put = (ch: string) => {
+      if (c >= cols) {
+        r++;
+        c = 0;
+      }
+      rows[r] = (rows[r] ?? '').padEnd(c, ' ');
+      rows[r] = rows[r].slice(0, c) + ch + rows[r].slice(c + 1);
+      c++;
+    };
+    const write = (s: string) => {
+      for (let i = 0; i < s.length; i++) {
+        const ch = s[i];
+        if (ch === '\x1b') {
+          const m = /^\x1b\[(\d*)([A-Za-z])/.exec(s.slice(i))!;
+          const n = Number(m[1] || 1);
+          if (m[2] === 'A') r = Math.max(0, r - n);
+          else if (m[2] === 'B') r += n;
+          else if (m[2] === 'G') c = n - 1;
+          else if (m[2] === 'D') c = Math.max(0, c - n);
+          else if (m[2] === 'J') {
+            rows[r] = (rows[r] ?? '').slice(0, c);
+            rows.length = r + 1;
+          }
+          i += m[0].length - 1;
+        } else if (ch === '\r') c = 0;
+        else if (ch === '\n') {
+          r++;
+          rows[r] ??= '';
+        } else put(ch);
+      }
+    };
+    return { write, text: () => rows.map((x) => x.trimEnd()).filter(Boolean), at: () => [r, c] };
+  }
+
+  it('a line longer than the terminal wraps and is redrawn in place, never repeated', async () => {
+    const { LineEditor } = await import('./line-editor');
+    const term = screen(20);
+    const ed = new LineEditor('$ ', [], 500, () => 20);
+    term.write(ed.render());
+    for (const ch of 'kubectl expose deployment web --port=80') term.write(ed.insert(ch));
+    expect(term.text()).toEqual(['$ kubectl expose dep', 'loyment web --port=8', '0']);
+    // Home, then End: the cursor travels across rows.
+    term.write(ed.key('\x01')!);
+    expect(term.at()).toEqual([0, 2]);
+    term.write(ed.key('\x05')!);
+    expect(term.at()).toEqual([2, 1]);
+    // Backspace across a row boundary redraws without leaving stale rows.
+    term.write(ed.key('\x7f')!);
+    term.write(ed.key('\x7f')!);
+    expect(term.text()).toEqual(['$ kubectl expose dep', 'loyment web --port=']);
   });
 });
