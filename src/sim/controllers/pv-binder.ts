@@ -40,6 +40,8 @@ export function ensurePodsByClaimIndex(ctx: EngineContext): void {
   if (ctx.services.has(PODS_BY_CLAIM)) return;
   ctx.services.set(PODS_BY_CLAIM, true);
   ctx.store.addIndex(PODS_BY_CLAIM, 'Pod', (pod) => {
+    // Every pod write runs this: most pods mount no claim, and cost no array.
+    if (!pod.spec?.volumes?.length) return NONE;
     const names = podClaimNames(pod);
     return names.length ? names.map((n) => `${pod.metadata.namespace}/${n}`) : NONE;
   });
