@@ -5,7 +5,7 @@
 import { Cluster, type ClusterSnapshot } from './cluster';
 import type { ClusterSpec } from './spec';
 
-export type { ClusterSpec, NodeSpec, Taint } from './spec';
+export type { ClusterAutoscalerSpec, ClusterSpec, NodeSpec, Taint } from './spec';
 export type { ClusterSnapshot, Command, DeleteRefOptions } from './cluster';
 export type { ApplyResult, ApplyError } from './api/apply';
 export type { Change, KObject } from './api/types';

@@ -1,6 +1,6 @@
 /** The cluster autoscaler add-on end to end: scale-up for unschedulable pods, its refusals, scale-down of unneeded nodes. */
 import { describe, expect, it } from 'vitest';
-import { createCluster } from '../index';
+import { createCluster, restoreCluster } from '../index';
 import { autoscalerOptions } from './cluster-autoscaler';
 
 const big = (replicas: number, cpu = '3') => `apiVersion: apps/v1
@@ -123,6 +123,18 @@ spec:
     expect(keep.size).toBe(4); // so the fifth worker was free to go, and went
     expect(nodeNames(c).filter((n) => n !== 'control-plane')).toEqual([...keep].sort());
     expect(c.list('pods', { labelSelector: 'app=small' }).map((p: any) => p.metadata.deletionTimestamp)).toEqual([undefined, undefined]);
+  });
+
+  it('restores from a snapshot to the same nodes and events (its actions follow from the command log)', () => {
+    const c = createCluster({ addons: { clusterAutoscaler: true } });
+    c.apply(big(6));
+    c.advance(60_000);
+    c.kubectl('scale deploy big --replicas=1');
+    c.advance(12 * 60_000);
+    const r = restoreCluster(c.snapshot());
+    expect(nodeNames(r)).toEqual(nodeNames(c));
+    expect(caEvents(r)).toEqual(caEvents(c));
+    expect(r.kubectl('get pods -o wide').stdout).toBe(c.kubectl('get pods -o wide').stdout);
   });
 
   it('is off unless the add-on is asked for', () => {
