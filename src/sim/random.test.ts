@@ -37,4 +37,19 @@ describe('Random', () => {
     r.state = saved;
     expect(r.next()).toBe(x);
   });
+
+  it('uuids and hex strings are the digits of the next draws, in order', () => {
+    const r = new Random(7);
+    const twin = new Random(7);
+    const h = () => twin.nextUint32().toString(16).padStart(8, '0');
+    for (let i = 0; i < 200; i++) {
+      const [a, b, c, d] = [h(), h(), h(), h()];
+      const variant = ((parseInt(c[0], 16) & 3) | 8).toString(16);
+      expect(r.uuid()).toBe(a + '-' + b.slice(0, 4) + '-4' + b.slice(5, 8) + '-' + variant + c.slice(1, 4) + '-' + c.slice(4) + d);
+      const len = i % 20;
+      let want = '';
+      while (want.length < len) want += h();
+      expect(r.hex(len)).toBe(want.slice(0, len));
+    }
+  });
 });

@@ -82,13 +82,17 @@ export class Random {
     const c = hex(this.nextUint32());
     const d = hex(this.nextUint32());
     const variant = ((parseInt(c[0], 16) & 0x3) | 0x8).toString(16);
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    // join makes one flat string; a template literal makes a tree of ten concatenations, and every
+    // object and event keeps its uid (~520 instead of ~140 bytes each, with 100,000 of them at scale).
+    return [a, '-', b.slice(0, 4), '-4', b.slice(5, 8), '-', variant, c.slice(1, 4), '-', c.slice(4), d].join('');
   }
 
   /** Lowercase hex digits, for hashes such as a pod-template-hash. */
   hex(length: number): string {
-    let s = '';
-    while (s.length < length) s += this.nextUint32().toString(16).padStart(8, '0');
-    return s.slice(0, length);
+    // Parts joined once: one flat string rather than a chain of concatenations (event names keep it).
+    const parts: string[] = [];
+    for (let n = 0; n < length; n += 8) parts.push(this.nextUint32().toString(16).padStart(8, '0'));
+    const s = parts.join('');
+    return s.length === length ? s : s.slice(0, length);
   }
 }
