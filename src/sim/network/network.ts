@@ -18,6 +18,7 @@ import { Tracer } from './trace';
 import { makeNetExec } from './netexec';
 import { renderResolvConf, resolvConfFor } from './dns';
 import { ingressAddonManifests, ingressHostIP } from './ingress';
+import { startIngressStatus } from './ingress-status';
 
 export class Network {
   private readonly pools = new Map<string, PodIPPool>();
@@ -55,6 +56,7 @@ export class Network {
         for (const r of applyManifests(this.ctx, ingressAddonManifests())) {
           if (r.error) this.ctx.services.set('lastAddonError', `ingress-nginx: ${r.kind}/${r.name}: ${r.error.message}`);
         }
+        startIngressStatus(this.ctx);
       });
     }
   }
