@@ -63,8 +63,9 @@ export class ContainerState {
   partial = '';
   crash?: Backoff;
   pull?: Backoff & { until: number };
-  timers = new Set<Timer>();
-  probeTimers = new Set<Timer>();
+  /** Pending timers of the container's program and of its probes; made on first use, dropped when empty. */
+  timers?: Set<Timer>;
+  probeTimers?: Set<Timer>;
   readiness?: ProbeCounter;
   /** Why a stop was asked for: liveness restarts, spec changes. */
   stopReason?: 'probe' | 'spec';
@@ -98,8 +99,9 @@ export class PodWorker {
   terminating = false;
   finished = false;
   volumes?: Map<string, VolumeFiles>;
-  private readonly emptyDirs = new Map<string, Map<string, string>>();
-  private readonly timers = new Set<Timer>();
+  private emptyDirs?: Map<string, Map<string, string>>;
+  /** Pending kubelet timers of this pod (made on first use, dropped when empty). */
+  timers?: Set<Timer>;
   private syncQueued = false;
   private mountRetry?: Timer;
 
@@ -140,18 +142,20 @@ export class PodWorker {
   // ---- timers: kubelet work pauses while the kubelet is stopped; container programs do not ----
 
   private after(ms: number, fn: () => void, owner?: ContainerState): Timer {
-    const set = owner ? owner.timers : this.timers;
+    const holder: TimerHolder = owner ?? this;
     const t = this.ctx.clock.after(ms, () => {
-      set.delete(t);
+      untrack(holder, 'timers', t);
       this.kubelet.run(fn);
     });
-    set.add(t);
+    track(holder, 'timers', t);
     return t;
   }
 
-  private cancel(set: Set<Timer>): void {
+  private cancel(holder: TimerHolder, key: TimerKey): void {
+    const set = holder[key];
+    if (!set) return;
     for (const t of set) t.cancel();
-    set.clear();
+    holder[key] = undefined;
   }
 
   /** Ask for a sync at the current instant (after the current event). */
@@ -195,7 +199,7 @@ export class PodWorker {
         this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, c);
         this.stopContainer(c, 'spec');
       } else if (c.step !== 'stopping' && c.step !== 'exited') {
-        this.cancel(c.timers);
+        this.cancel(c, 'timers');
         c.step = 'new';
       }
     }
@@ -384,8 +388,9 @@ export class PodWorker {
       const backing = this.kubelet.hostPathData(v.hostPath.path);
       return { readOnly: false, files: () => backing, backing };
     }
-    let backing = this.emptyDirs.get(v.name);
-    if (!backing) this.emptyDirs.set(v.name, (backing = new Map()));
+    const dirs = (this.emptyDirs ??= new Map());
+    let backing = dirs.get(v.name);
+    if (!backing) dirs.set(v.name, (backing = new Map()));
     const b = backing;
     return { readOnly: false, files: () => b, backing: b };
   }
@@ -464,7 +469,7 @@ export class PodWorker {
     this.event('Normal', 'BackOff', `Back-off pulling image "${c.specImage}"`, c);
     this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c);
     this.dirty();
-    this.cancel(c.timers);
+    this.cancel(c, 'timers');
     this.after(
       Math.max(0, c.pull.until - this.now),
       () => {
@@ -575,10 +580,10 @@ export class PodWorker {
   /** A timer of the container's own program: it keeps running while the kubelet is stopped. */
   processAfter(c: ContainerState, epoch: number, ms: number, fn: () => void): void {
     const t = this.ctx.clock.after(ms, () => {
-      c.timers.delete(t);
+      untrack(c, 'timers', t);
       if (c.epoch === epoch) fn();
     });
-    c.timers.add(t);
+    track(c, 'timers', t);
   }
 
   memoryChanged(c: ContainerState): void {
@@ -599,8 +604,8 @@ export class PodWorker {
   /** A container's run ended: record it, then decide (in sync) whether and when it restarts. */
   private finishRun(c: ContainerState, t: Terminated): void {
     c.epoch++;
-    this.cancel(c.timers);
-    this.cancel(c.probeTimers);
+    this.cancel(c, 'timers');
+    this.cancel(c, 'probeTimers');
     c.proc = undefined;
     c.readiness = undefined;
     c.ready = false;
@@ -665,7 +670,7 @@ export class PodWorker {
     if (c.step !== 'running' || !c.proc) return;
     c.step = 'stopping';
     if (why !== 'delete') c.stopReason = why;
-    this.cancel(c.probeTimers);
+    this.cancel(c, 'probeTimers');
     c.ready = false;
     this.dirty();
     const grace = graceSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
@@ -728,12 +733,12 @@ export class PodWorker {
     };
     const schedule = (ms: number): Timer => {
       const timer = this.ctx.clock.after(ms, () => {
-        c.probeTimers.delete(timer);
+        untrack(c, 'probeTimers', timer);
         // Probes are the kubelet's: a stopped kubelet probes nothing.
         if (this.kubelet.running) tick();
         else t = schedule(s.periodSeconds * 1000);
       });
-      c.probeTimers.add(timer);
+      track(c, 'probeTimers', timer);
       return timer;
     };
     let t = schedule(s.initialDelaySeconds * 1000);
@@ -741,7 +746,7 @@ export class PodWorker {
 
   private cancelProbe(c: ContainerState, t: Timer): void {
     t.cancel();
-    c.probeTimers.delete(t);
+    untrack(c, 'probeTimers', t);
   }
 
   private probeTarget(c: ContainerState): ProbeTarget {
@@ -808,10 +813,10 @@ export class PodWorker {
   private syncTermination(): void {
     if (!this.terminating) {
       this.terminating = true;
-      this.cancel(this.timers);
+      this.cancel(this, 'timers');
       const deadline = this.pod.metadata.deletionTimestamp ? this.ctx.clock.parseIso(this.pod.metadata.deletionTimestamp) : this.now;
       for (const c of this.containers) {
-        this.cancel(c.probeTimers);
+        this.cancel(c, 'probeTimers');
         const grace = Math.max(0, Math.ceil((deadline - this.now) / 1000));
         if (c.step === 'running') {
           this.event('Normal', 'Killing', `Stopping container ${c.name}`, c);
@@ -825,7 +830,7 @@ export class PodWorker {
             }
           });
         } else if (c.step !== 'exited') {
-          this.cancel(c.timers);
+          this.cancel(c, 'timers');
           c.epoch++;
         }
       }
@@ -847,12 +852,12 @@ export class PodWorker {
   teardown(): void {
     if (this.finished) return;
     this.finished = true;
-    this.cancel(this.timers);
+    this.cancel(this, 'timers');
     if (this.mountRetry) this.mountRetry.cancel();
     for (const c of this.containers) {
       c.epoch++;
-      this.cancel(c.timers);
-      this.cancel(c.probeTimers);
+      this.cancel(c, 'timers');
+      this.cancel(c, 'probeTimers');
       c.proc = undefined;
     }
     if (this.ip && this.sandboxReady) this.kubelet.releaseIP(this.ip);
@@ -926,11 +931,46 @@ class ContainerHost implements ProcessHost {
   }
 }
 
+type TimerKey = 'timers' | 'probeTimers';
+type TimerHolder = { timers?: Set<Timer>; probeTimers?: Set<Timer> };
+
+/**
+ * Timer sets exist only while they hold a timer: 10,000 running pods with nothing pending would
+ * otherwise keep 30,000 empty sets. A timer is always in its holder's current set (a set is dropped
+ * only once empty), so removing it from the current set is removing it from the one it joined.
+ */
+function track(holder: TimerHolder, key: TimerKey, t: Timer): void {
+  (holder[key] ??= new Set()).add(t);
+}
+
+function untrack(holder: TimerHolder, key: TimerKey, t: Timer): void {
+  const set = holder[key];
+  if (!set) return;
+  set.delete(t);
+  if (!set.size) holder[key] = undefined;
+}
+
 function appendLog(c: ContainerState, text: string): void {
   const parts = (c.partial + text).split('\n');
   c.partial = parts.pop() ?? '';
-  for (const line of parts) c.logs.push(line);
+  for (const line of parts) c.logs.push(sharedLine(line));
   if (c.logs.length > LOG_LIMIT) c.logs.splice(0, c.logs.length - LOG_LIMIT);
+}
+
+/**
+ * Log lines repeat across containers (10,000 nginx replicas print the same start-up lines, the
+ * timestamped ones shared within a second). Keep one copy of each recent line: each container's
+ * own copy, split from the text it came in, would also hold on to that whole text.
+ */
+const recentLines = new Map<string, string>();
+const RECENT_LINES_MAX = 4096;
+
+function sharedLine(line: string): string {
+  const seen = recentLines.get(line);
+  if (seen !== undefined) return seen;
+  if (recentLines.size >= RECENT_LINES_MAX) recentLines.clear();
+  recentLines.set(line, line);
+  return line;
 }
 
 /** `nginx:1.25` as `nginx:1.25`, `registry/x/web:1` as `web:1`: the label web servers print. */
