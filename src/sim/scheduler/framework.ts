@@ -22,24 +22,40 @@ const ACTIVE_FILTERS = 'framework/activeFilters';
 export const PASSED = -1;
 export const PREFILTER_EXCLUDED = -2;
 
-/** One scheduling attempt, compact. Expanded into the public SchedulingRecord shape on demand. */
+/** The score plugins that ran in an attempt, with their weights (shared by attempts that ran the same). */
+export type ScorerSet = { names: readonly string[]; weights: readonly number[] };
+
+/**
+ * One scheduling attempt, compact. Expanded into the public SchedulingRecord shape on demand. The
+ * nodes evaluated are `count` consecutive entries of the scheduler's node list (shared, never
+ * modified) from `start`, wrapping; one byte array holds each node's verdict and its scores, and a
+ * node's total is its scores weighted, as it was summed when the node was chosen.
+ */
 export type Attempt = {
   at: number;
   result: { node: string } | { message: string };
-  nodes: string[];
-  /** Index of the filter plugin that rejected the node, PASSED, or PREFILTER_EXCLUDED. */
-  failAt: Int16Array;
+  nodeList: readonly { readonly name: string }[];
+  start: number;
+  count: number;
+  /**
+   * verdicts[i]: index of the filter plugin that rejected node i, PASSED, or PREFILTER_EXCLUDED;
+   * verdicts[count + p * count + i]: score plugin p's normalised score (0–100) for node i (passed nodes only).
+   */
+  verdicts: Int8Array;
   /** The rejection's reasons joined with ", " (only for rejected nodes). */
   reasons: (string | undefined)[];
   /** Plugin names of the filters, in order (shared). */
   filterNames: readonly string[];
   /** The plugin named for nodes PreFilter excluded. */
   excludedBy?: string;
-  scorePlugins: string[];
-  /** scores[p * nodes.length + i]: plugin p's normalised score for node i (passed nodes only). */
-  scores: Uint8Array;
-  totals: Int32Array;
+  scorers: ScorerSet;
 };
+
+/** Name of the i-th node an attempt evaluated. */
+export function attemptNode(a: Attempt, i: number): string {
+  const k = a.start + i;
+  return a.nodeList[k < a.nodeList.length ? k : k - a.nodeList.length].name;
+}
 
 export type CycleResult = {
   attempt: Attempt;
@@ -75,13 +91,27 @@ export class Framework {
   ) {
     this.filterNames = filters.map((f) => f.name);
     this.allFilters = filters.map((_, i) => i);
+    // Verdicts are kept in bytes: a filter index must fit.
+    if (filters.length > 120) throw new Error('framework: too many filter plugins');
   }
 
   private readonly allFilters: number[];
   // Scratch space reused across cycles (the hot path allocates as little as it can).
-  private failScratch = new Int16Array(0);
   private feasibleScratch = new Int32Array(0);
+  private totalsScratch = new Int32Array(0);
+  /** The attempt's verdicts and scores are built here, then copied once (see Attempt.verdicts). */
+  private verdictScratch = new Int8Array(0);
   private readonly scoreScratch: number[] = [];
+  /** Scorer sets by the bit mask of the plugins that ran. */
+  private readonly scorerSets = new Map<number, ScorerSet>();
+
+  private scorerSet(scorers: readonly WeightedScorePlugin[]): ScorerSet {
+    let mask = 0;
+    for (const s of scorers) mask |= 1 << this.scorers.indexOf(s);
+    let set = this.scorerSets.get(mask);
+    if (!set) this.scorerSets.set(mask, (set = { names: scorers.map((s) => s.plugin.name), weights: scorers.map((s) => s.weight) }));
+    return set;
+  }
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters): { index: number; failure: Failure } | undefined {
@@ -119,13 +149,13 @@ export class Framework {
 
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);
-    if (this.failScratch.length < n) {
-      this.failScratch = new Int16Array(n);
+    if (this.feasibleScratch.length < n) {
       this.feasibleScratch = new Int32Array(n);
+      this.totalsScratch = new Int32Array(n);
+      this.verdictScratch = new Int8Array(n * (1 + this.scorers.length));
     }
-    const failAtAll = this.failScratch;
-    const feasibleAt = this.feasibleScratch; // index in `evaluated` of each feasible node
-    const evaluated: string[] = [];
+    const failAtAll = this.verdictScratch;
+    const feasibleAt = this.feasibleScratch; // index among the evaluated nodes of each feasible node
     const reasons: (string | undefined)[] = [];
     const statuses = new Map<string, Failure>();
     const feasible: NodeInfo[] = [];
@@ -135,7 +165,6 @@ export class Framework {
     let f = 0;
     for (let k = 0, idx = start; k < n && f < toFind; k++, idx = idx + 1 === n ? 0 : idx + 1) {
       const node = allNodes[idx];
-      evaluated.push(node.name);
       if (allowed && !allowed.has(node.name)) {
         failAtAll[m] = PREFILTER_EXCLUDED;
         reasons[m] = excluded!.reasons[0];
@@ -160,9 +189,12 @@ export class Framework {
 
     // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
     const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
-    const scorePlugins = scorers.map(({ plugin }) => plugin.name);
-    const scoreArr = new Uint8Array(scorers.length * m);
-    const totals = new Int32Array(m);
+    // After the verdicts, each plugin's scores (0 for nodes that did not pass).
+    const size = m * (1 + scorers.length);
+    const bytes = this.verdictScratch;
+    bytes.fill(0, m, size);
+    const totals = this.totalsScratch;
+    totals.fill(0, 0, m);
     if (f) {
       const scores = this.scoreScratch;
       scores.length = f;
@@ -170,11 +202,11 @@ export class Framework {
         const { plugin, weight } = scorers[p];
         plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
-        const base = p * m;
+        const base = m + p * m;
         for (let i = 0; i < f; i++) {
           const s = scores[i];
           const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
-          scoreArr[base + feasibleAt[i]] = v;
+          bytes[base + feasibleAt[i]] = v;
           totals[feasibleAt[i]] += weight * v;
         }
       }
@@ -207,17 +239,18 @@ export class Framework {
       chosen = feasible[pick];
     }
 
+    const verdicts = bytes.slice(0, size);
     const attempt: Attempt = {
       at: now,
       result: chosen ? { node: chosen.name } : { message: '' },
-      nodes: evaluated,
-      failAt: failAtAll.slice(0, m),
+      nodeList: allNodes,
+      start,
+      count: m,
+      verdicts,
       reasons,
       filterNames: this.filterNames,
       excludedBy: narrowedBy.length ? narrowedBy.join(' ') : undefined,
-      scorePlugins,
-      scores: scoreArr,
-      totals,
+      scorers: this.scorerSet(scorers),
     };
     return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
   }
@@ -229,14 +262,14 @@ export class Framework {
     const attempt: Attempt = {
       at: now,
       result: { message: '' },
-      nodes: allNodes.map((x) => x.name),
-      failAt: new Int16Array(allNodes.length).fill(PREFILTER_EXCLUDED),
+      nodeList: allNodes,
+      start: 0,
+      count: allNodes.length,
+      verdicts: new Int8Array(allNodes.length).fill(PREFILTER_EXCLUDED),
       reasons: allNodes.map(() => message),
       filterNames: this.filterNames,
       excludedBy: plugin,
-      scorePlugins: [],
-      scores: new Uint8Array(0),
-      totals: new Int32Array(allNodes.length),
+      scorers: this.scorerSet([]),
     };
     return { attempt, statuses, preFilterMessage: message, state };
   }

@@ -3,7 +3,7 @@
  * most recent pods it bound (or that went away) — about a thousand of them — so memory stays flat
  * however many pods a cluster runs. Attempts are stored compact and expanded on request.
  */
-import { PASSED, PREFILTER_EXCLUDED, type Attempt } from './framework';
+import { attemptNode, PASSED, PREFILTER_EXCLUDED, type Attempt } from './framework';
 import type { SchedulingRecord } from './record';
 
 export const RECENT_PODS = 1_000;
@@ -51,10 +51,11 @@ export class SchedulingRecords {
 }
 
 function expand(a: Attempt): SchedulingRecord['attempts'][number] {
-  const m = a.nodes.length;
+  const m = a.count;
+  const { names: scorePlugins, weights } = a.scorers;
   const nodes: SchedulingRecord['attempts'][number]['nodes'] = [];
   for (let i = 0; i < m; i++) {
-    const failAt = a.failAt[i];
+    const failAt = a.verdicts[i];
     const filters: { plugin: string; ok: boolean; reason?: string }[] = [];
     if (failAt === PREFILTER_EXCLUDED) filters.push({ plugin: a.excludedBy ?? 'PreFilter', ok: false, reason: a.reasons[i] });
     else {
@@ -65,8 +66,15 @@ function expand(a: Attempt): SchedulingRecord['attempts'][number] {
       }
     }
     const passed = failAt === PASSED;
-    const scores = passed ? a.scorePlugins.map((plugin, p) => ({ plugin, score: a.scores[p * m + i] })) : [];
-    nodes.push(passed ? { node: a.nodes[i], filters, scores, total: a.totals[i] } : { node: a.nodes[i], filters, scores });
+    const scores = passed ? scorePlugins.map((plugin, p) => ({ plugin, score: a.verdicts[m + p * m + i] })) : [];
+    const node = attemptNode(a, i);
+    if (!passed) {
+      nodes.push({ node, filters, scores });
+      continue;
+    }
+    let total = 0;
+    for (let p = 0; p < scores.length; p++) total += weights[p] * scores[p].score;
+    nodes.push({ node, filters, scores, total });
   }
   return { at: a.at, result: { ...a.result }, nodes };
 }

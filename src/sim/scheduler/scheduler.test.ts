@@ -246,6 +246,23 @@ describe('records', () => {
     expect(a.result).toEqual({ node: h.nodeOf('p') });
   });
 
+  it('on a big cluster, each attempt evaluates the nodes after the last one the previous attempt saw, wrapping around', () => {
+    const h = new Harness();
+    const names = Array.from({ length: 130 }, (_, i) => `node-${String(i).padStart(3, '0')}`);
+    for (const n of names) h.node({ name: n, cpu: '4' });
+    const want = numFeasibleNodesToFind(130);
+    h.pod({ name: 'a', cpu: '100m' });
+    h.advance(100);
+    h.pod({ name: 'b', cpu: '100m' });
+    h.advance(100);
+    const [a] = h.scheduler.record('default', 'a')!.attempts;
+    const [b] = h.scheduler.record('default', 'b')!.attempts;
+    expect(a.nodes.map((n) => n.node)).toEqual(names.slice(0, want));
+    expect(b.nodes.map((n) => n.node)).toEqual([...names.slice(want), ...names.slice(0, 2 * want - 130)]);
+    for (const n of b.nodes) expect(n.total).toBe(n.scores.reduce((sum, s) => sum + (s.plugin === 'TaintToleration' ? 3 : 1) * s.score, 0));
+    expect(b.result).toEqual({ node: h.nodeOf('b') });
+  });
+
   it('keeps full records for about the last thousand pods only', () => {
     const h = new Harness();
     h.node({ name: 'n1', pods: 2000, cpu: '100' });

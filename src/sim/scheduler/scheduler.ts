@@ -194,8 +194,8 @@ export class Scheduler {
     attempt.result = { message };
     this.records.add(q.key, attempt);
     const plugins = new Set<string>();
-    for (let i = 0; i < attempt.nodes.length; i++) {
-      const f = attempt.failAt[i];
+    for (let i = 0; i < attempt.count; i++) {
+      const f = attempt.verdicts[i];
       if (f === PREFILTER_EXCLUDED) for (const p of (attempt.excludedBy ?? '').split(' ')) plugins.add(p);
       else if (f >= 0) plugins.add(attempt.filterNames[f]);
     }
