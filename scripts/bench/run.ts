@@ -7,3 +7,4 @@ if (!only || only === 'engine') runEngineBenchmarks();
 if (!only || only === 'app') await runAppBenchmarks();
 if (!only || only === 'packets') await (await import('./packets')).runPacketBenchmarks();
 if (!only || only === 'editor') await (await import('./editor')).runEditorBenchmarks();
+if (!only || only === 'network') (await import('./network')).runNetworkBenchmarks();

@@ -113,11 +113,18 @@ export class EndpointSliceController extends Controller {
       const l = labels();
       if (slice) {
         if (deepEqual(slice.endpoints ?? [], want.endpoints) && deepEqual(slice.ports ?? [], want.ports) && deepEqual(slice.metadata.labels ?? {}, l)) continue;
-        this.ctx.api.mutate('EndpointSlice', ns, slice.metadata.name, (d) => {
-          d.metadata.labels = l;
-          d.endpoints = want.endpoints;
-          d.ports = want.ports;
-        });
+        // Shallow: endpoints and ports are replaced whole (no copy of the old hundred endpoints).
+        this.ctx.api.mutate(
+          'EndpointSlice',
+          ns,
+          slice.metadata.name,
+          (d) => {
+            d.metadata.labels = l;
+            d.endpoints = want.endpoints;
+            d.ports = want.ports;
+          },
+          { shallow: true },
+        );
       } else {
         this.ctx.api.create({
           apiVersion: 'discovery.k8s.io/v1',
