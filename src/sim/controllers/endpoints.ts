@@ -90,7 +90,9 @@ export function desiredSubsets(ctx: EngineContext, svc: KObject, sel: Record<str
     }
     // A headless Service with no ports still lists its pods (for DNS); others need a port.
     if (!ports.length && svcPorts.length) continue;
-    const k = JSON.stringify(ports);
+    // Pods differ only in the numbers named target ports resolve to: those numbers are the group key.
+    let k = '';
+    for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { ports }));
     const addr: Address = { ip: pod.status.podIP, ...hostnameFor(pod, svc), nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid } };

@@ -158,7 +158,9 @@ function desiredSlices(ctx: EngineContext, svc: KObject, sel: Record<string, str
       ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
     }
     if (!ports.length && svcPorts.length) continue;
-    const k = JSON.stringify(ports);
+    // Pods differ only in the numbers named target ports resolve to: those numbers are the group key.
+    let k = '';
+    for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { ports, endpoints: [] }));
     const terminating = podTerminating(pod);
