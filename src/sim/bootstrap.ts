@@ -261,3 +261,33 @@ reclaimPolicy: Delete
 volumeBindingMode: WaitForFirstConsumer
 `;
 }
+
+/**
+ * What kube-apiserver's endpoint reconciler keeps for the `kubernetes` Service: Endpoints (marked
+ * not to be mirrored) and the EndpointSlice, both pointing at the API server's address.
+ */
+export function apiServerEndpoints(address: string): string {
+  return `
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: kubernetes
+  namespace: default
+  labels: {endpointslice.kubernetes.io/skip-mirror: "true"}
+subsets:
+- addresses: [{ip: ${address}}]
+  ports: [{name: https, port: 6443, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: kubernetes
+  namespace: default
+  labels: {kubernetes.io/service-name: kubernetes}
+addressType: IPv4
+endpoints:
+- addresses: [${address}]
+  conditions: {ready: true}
+ports: [{name: https, port: 6443, protocol: TCP}]
+`;
+}

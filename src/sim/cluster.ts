@@ -22,11 +22,12 @@ import { autoscalerOptions, clusterAutoscaler } from './controllers/cluster-auto
 import { Scheduler } from './scheduler/scheduler';
 import type { SchedulingRecord } from './scheduler/record';
 import { Kubelet } from './node/kubelet';
+import { hostAddress } from './node/ipam';
 import { buildNodeObject } from './node/nodes';
 import { Network } from './network/network';
 import type { Trace, TraceRequest } from './network/trace-types';
 import { runKubectl, type KubectlResult } from './kubectl/index';
-import { controlPlaneStaticPods, defaultStorageClassManifest, metricsServerAddon, systemWorkloads } from './bootstrap';
+import { apiServerEndpoints, controlPlaneStaticPods, defaultStorageClassManifest, metricsServerAddon, systemWorkloads } from './bootstrap';
 import { MetricsServer } from './node/metrics-server';
 import { nodeSpecs, type ClusterSpec, type NodeSpec } from './spec';
 
@@ -114,21 +115,25 @@ export class Cluster {
     for (const r of applyManifests(this.ctx, manifests.join('---'))) {
       if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
     }
-    this.createDefaultStorageClass();
+    this.applyOnSideStream(defaultStorageClassManifest(), 0x5c0a55);
+    // The API server's own endpoints: the control-plane node's address (off-node on a managed cluster).
+    const cpIP = cp ? this.ctx.store.get('Node', undefined, cp.name)?.status?.addresses?.find((a: { type: string }) => a.type === 'InternalIP')?.address : undefined;
+    this.applyOnSideStream(apiServerEndpoints(cpIP ?? hostAddress(network.nodeCIDR, 2)), 0xa915e4);
     this.ctx.clock.advance(BOOT_MS);
     this.pending = [];
   }
 
   /**
-   * kind's `standard` StorageClass. Its uid comes from a side stream of the seeded random source, so
-   * that adding it left every other name and tie-break of an existing cluster as it was.
+   * Boot objects added after the first release of the engine (kind's `standard` StorageClass, the API
+   * server's endpoints) take their uids from side streams of the seeded random source, so that adding
+   * them left every other name and tie-break of a cluster with the same seed as it was.
    */
-  private createDefaultStorageClass(): void {
+  private applyOnSideStream(manifest: string, salt: number): void {
     const { random } = this.ctx;
     const saved = random.state;
-    random.state = new Random(((this.spec.seed ?? 1) ^ 0x5c0a55) >>> 0).state;
+    random.state = new Random(((this.spec.seed ?? 1) ^ salt) >>> 0).state;
     try {
-      for (const r of applyManifests(this.ctx, defaultStorageClassManifest())) {
+      for (const r of applyManifests(this.ctx, manifest)) {
         if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
       }
     } finally {

@@ -88,7 +88,8 @@ export class EndpointSliceController extends Controller {
       else {
         managedBy = MIRROR_MANAGED_BY;
         const ep = this.ctx.store.get('Endpoints', ns, name);
-        if (ep) desired = mirroredSlices(ep);
+        // The API server writes both objects for `kubernetes` and marks its Endpoints not to be mirrored.
+        if (ep && ep.metadata.labels?.['endpointslice.kubernetes.io/skip-mirror'] !== 'true') desired = mirroredSlices(ep);
       }
     }
     if (!svc) {

@@ -54,14 +54,17 @@ spec:
     expect(s.run('kubectl exec -n team-a shell -- wget -q -O- http://web')).toMatchObject({ stderr: "wget: bad address 'web'\ncommand terminated with exit code 1\n", exitCode: 1 });
   });
 
-  test('"kubernetes.default.svc" maps to the API server: the name resolves to the kubernetes Service', () => {
+  test('"kubernetes.default.svc" maps to the API server: the name resolves to the kubernetes Service, which reaches it', () => {
     const s = scenario({ nodes: 1 });
     s.apply(SHELL());
     s.c.advance(20_000);
     expect(s.k('kubectl exec shell -- nslookup kubernetes.default.svc')).toBe('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n');
     expect(s.k('kubectl get svc kubernetes')).toMatch(/^kubernetes +ClusterIP +10\.96\.0\.1 +<none> +443\/TCP +\d+s$/m);
-    // Not asserted: a connection to it. The engine keeps no Endpoints for default/kubernetes (the
-    // API server's own endpoint reconciler is not simulated), so it is refused today.
+    // The API server's endpoint reconciler points the Service at the control plane's 6443.
+    expect(s.k('kubectl get ep kubernetes')).toMatch(/^kubernetes +192\.168\.49\.10:6443 +\d+s$/m);
+    const t = s.c.trace({ from: 'pod/default/shell', to: 'kubernetes.default.svc', port: 443 });
+    expect(t.outcome).toBe('delivered');
+    expect(t.servedBy).toBe('pod/kube-system/kube-apiserver-control-plane');
   });
 });
 
