@@ -22,8 +22,26 @@ const DECIMAL_EXP: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, 
 const NANO = 1_000_000_000n;
 const PATTERN = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
-/** Parse a quantity; returns undefined when the text is not one. */
+/**
+ * Parsed quantities by their text. The same few strings ("10m", "16Mi", "110") are parsed for every
+ * pod created, validated and scheduled; a parse is pure, so each text is parsed once. Entries are
+ * frozen (shared by every caller). Cleared when it grows past MEMO_LIMIT, so odd inputs cannot pile up.
+ */
+const memo = new Map<string, Quantity | null>();
+const MEMO_LIMIT = 4096;
+
+/** Parse a quantity; returns undefined when the text is not one. The result is shared: never modify it. */
 export function parseQuantity(input: unknown): Quantity | undefined {
+  if (typeof input !== 'string') return parseUncached(input);
+  const hit = memo.get(input);
+  if (hit !== undefined) return hit ?? undefined;
+  const q = parseUncached(input);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(input, q ? Object.freeze(q) : null);
+  return q;
+}
+
+function parseUncached(input: unknown): Quantity | undefined {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return undefined;
     input = String(input);
@@ -69,8 +87,7 @@ export function formatQuantity(q: Quantity): string {
   if (q.format === 'BinarySI' && abs % NANO === 0n) {
     const bytes = abs / NANO;
     // Binary suffixes only when they express the value exactly and it is at least 1Ki.
-    const names = Object.keys(BINARY).reverse();
-    for (const name of names) {
+    for (const name of BINARY_LARGEST_FIRST) {
       if (bytes >= BINARY[name] && bytes % BINARY[name] === 0n) return `${sign}${bytes / BINARY[name]}${name}`;
     }
     if (bytes < 1024n) return `${sign}${bytes}`;
@@ -83,14 +100,28 @@ export function formatQuantity(q: Quantity): string {
     exp += 3;
   }
   if (q.format === 'DecimalExponent') return exp === 0 ? `${sign}${mant}` : `${sign}${mant}e${exp}`;
-  const suffix = Object.entries(DECIMAL_EXP).find(([, e]) => e === exp)![0];
-  return `${sign}${mant}${suffix}`;
+  return `${sign}${mant}${DECIMAL_SUFFIX.get(exp)!}`;
 }
+
+const BINARY_LARGEST_FIRST = Object.keys(BINARY).reverse();
+const DECIMAL_SUFFIX = new Map(Object.entries(DECIMAL_EXP).map(([suffix, e]) => [e, suffix]));
+
+/** Canonical forms by input text (admission canonicalises every pod's requests and limits). */
+const canonicalMemo = new Map<string, string | null>();
 
 /** Canonical form of a quantity string, or undefined when it does not parse. */
 export function canonicalQuantity(input: unknown): string | undefined {
+  if (typeof input !== 'string') {
+    const q = parseQuantity(input);
+    return q && formatQuantity(q);
+  }
+  const hit = canonicalMemo.get(input);
+  if (hit !== undefined) return hit ?? undefined;
   const q = parseQuantity(input);
-  return q && formatQuantity(q);
+  const c = q && formatQuantity(q);
+  if (canonicalMemo.size >= MEMO_LIMIT) canonicalMemo.clear();
+  canonicalMemo.set(input, c ?? null);
+  return c;
 }
 
 /** Value in thousandths, rounded up (`100m` → 100, `2` → 2000). NaN when invalid. */
