@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeLayout, SlotMemory } from './layout';
-import type { NodeView, PodView } from '../../worker/view-model';
+import type { NodeView, PodView, ServiceView } from '../../worker/view-model';
 
 const node = (name: string, role: NodeView['role'] = 'worker'): NodeView => ({
   kind: 'Node', uid: `n-${name}`, name, role, ip: '', podCIDR: '', ready: 'True', unschedulable: false, taints: [],
@@ -89,8 +89,34 @@ describe('node grid shape', () => {
   it('chooses the shape that scales largest into the viewport', async () => {
     const { nodesPerRow } = await import('./layout');
     // Four nodes on a wide stage: one row; on a square stage: two by two.
-    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 2000, h: 400 })).toBe(4);
-    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 700, h: 600 })).toBe(2);
-    expect(nodesPerRow(1, 300, 200, 0, 60, { w: 700, h: 600 })).toBe(1);
+    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 2000, h: 400 }).perRow).toBe(4);
+    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 700, h: 600 }).perRow).toBe(2);
+    expect(nodesPerRow(1, 300, 200, 0, 60, { w: 700, h: 600 }).perRow).toBe(1);
+    // A few Services: one column.
+    expect(nodesPerRow(4, 300, 200, 0, 60, { w: 1280, h: 720 }, 3).serviceCols).toBe(1);
+  });
+
+  it('stands many Services in several columns, in name order, about as tall as the node grid', () => {
+    const nodes = Array.from({ length: 50 }, (_, i) => node(`node-${String(i).padStart(2, '0')}`));
+    const pods = nodes.flatMap((n, i) => Array.from({ length: 10 }, (_, j) => pod(`p-${i}-${j}`, n.name)));
+    const services: ServiceView[] = Array.from({ length: 50 }, (_, i) => ({
+      kind: 'Service', uid: `s-${i}`, name: `app-${String(i).padStart(2, '0')}`, namespace: 'default', type: 'ClusterIP', ports: '80/TCP', endpoints: [],
+    }));
+    const l = computeLayout({ nodes, pods, services, ingresses: [] }, new SlotMemory(), { w: 1422, h: 792 });
+    const boxes = services.map((s) => l.services.get(s.uid)!);
+    const columns = [...new Set(boxes.map((b) => b.x))];
+    expect(columns.length).toBeGreaterThan(1);
+    // Down the first column, then the next.
+    expect(boxes[1].x).toBe(boxes[0].x);
+    expect(boxes[1].y).toBeGreaterThan(boxes[0].y);
+    const gridBottom = Math.max(...[...l.nodes.values()].map((b) => b.y + b.h));
+    expect(Math.max(...boxes.map((b) => b.y + b.h))).toBeLessThanOrEqual(gridBottom + 60);
+    // Columns never overlap, and all stand right of the nodes.
+    const gridRight = Math.max(...[...l.nodes.values()].map((b) => b.x + b.w));
+    expect(Math.min(...columns)).toBeGreaterThan(gridRight);
+    columns.sort((a, b) => a - b).forEach((x, i) => i && expect(x - columns[i - 1]).toBeGreaterThanOrEqual(boxes[0].w));
+    // The whole picture scales larger than with one 50-Service column (50 × 60 units tall).
+    const oneColumnH = 50 * 60 + l.pending.h + 24;
+    expect(Math.min(1422 / l.width, 792 / l.height)).toBeGreaterThan(792 / oneColumnH);
   });
 });

@@ -98,28 +98,50 @@ export function sortNodes(nodes: NodeView[]): NodeView[] {
 }
 
 /**
- * How many nodes per row: the shape whose drawing can be scaled largest into the viewport (a wide
- * stage gets a row, a squarer one a grid), so text stays readable on a projector.
+ * How many nodes per row, and in how many columns the Services stand: the shape whose drawing can be
+ * scaled largest into the viewport (a wide stage gets a row, a squarer one a grid), so text stays
+ * readable on a projector. One column of 50 Services was taller than 50 nodes' grid and shrank the
+ * whole picture; several columns keep them about as tall as the nodes.
  */
-export function nodesPerRow(count: number, nodeW: number, nodeH: number, extraW: number, laneH: number, viewport?: { w: number; h: number }): number {
-  if (count <= 1) return 1;
-  if (!viewport || viewport.w <= 0 || viewport.h <= 0) return count <= 4 ? count : Math.ceil(Math.sqrt(count * 1.3));
-  let best = 1;
+export function nodesPerRow(
+  count: number,
+  nodeW: number,
+  nodeH: number,
+  /** Width left of the node grid (the Ingresses). */
+  leftW: number,
+  laneH: number,
+  viewport?: { w: number; h: number },
+  services = 0,
+): { perRow: number; serviceCols: number } {
+  const fallback = count <= 4 ? Math.max(1, count) : Math.ceil(Math.sqrt(count * 1.3));
+  if (!viewport || viewport.w <= 0 || viewport.h <= 0) return { perRow: fallback, serviceCols: 1 };
+  let best = { perRow: 1, serviceCols: 1 };
   let bestScale = 0;
-  for (let perRow = 1; perRow <= count; perRow++) {
+  for (let perRow = 1; perRow <= Math.max(1, count); perRow++) {
     const rows = Math.ceil(count / perRow);
     // Skip shapes that leave the last row mostly empty when a fuller one exists.
     if (perRow > 1 && rows === Math.ceil(count / (perRow - 1))) continue;
-    const w = perRow * (nodeW + NODE_GAP) - NODE_GAP + extraW;
-    const h = laneH + NODE_GAP + rows * (nodeH + NODE_GAP) - NODE_GAP;
-    const scale = Math.min(viewport.w / w, viewport.h / h);
-    if (scale > bestScale * 1.02) {
-      best = perRow;
-      bestScale = scale;
+    const gridH = rows * (nodeH + NODE_GAP) - NODE_GAP;
+    for (let cols = 1; cols <= Math.max(1, services); cols++) {
+      // As with nodes, only column counts that change how many rows the Services take.
+      if (cols > 1 && Math.ceil(services / cols) === Math.ceil(services / (cols - 1))) continue;
+      const w = leftW + perRow * (nodeW + NODE_GAP) - NODE_GAP + (services ? SERVICES_LEFT + servicesWidth(cols) : 0);
+      const h = laneH + NODE_GAP + Math.max(gridH, servicesHeight(services, cols));
+      const scale = Math.min(viewport.w / w, viewport.h / h);
+      if (scale > bestScale * 1.02) {
+        best = { perRow, serviceCols: cols };
+        bestScale = scale;
+      }
     }
   }
   return best;
 }
+
+/** Room between the node grid and the Services (their lines cross it), and between Service columns. */
+const SERVICES_LEFT = 80;
+const SERVICE_COL_GAP = 16;
+const servicesWidth = (cols: number) => cols * (SERVICE.w + SERVICE_COL_GAP) - SERVICE_COL_GAP;
+const servicesHeight = (count: number, cols: number) => Math.ceil(count / cols) * (SERVICE.h + SERVICE.gap);
 
 export function computeLayout(
   input: { nodes: NodeView[]; pods: PodView[]; services: ServiceView[]; ingresses: IngressView[] },
@@ -160,8 +182,7 @@ export function computeLayout(
   const nodeH = NODE_HEADER + rows * (cell.h + cell.gap) - cell.gap + 2 * PAD;
   const hasIngress = input.ingresses.length > 0;
   const left = hasIngress ? INGRESS.w + 60 : 0;
-  const extraW = left + (input.services.length ? 80 + SERVICE.w : 0);
-  const perRow = nodesPerRow(nodes.length, nodeW, nodeH, extraW, 30 + CHIP.h + CHIP.gap + PAD, viewport);
+  const { perRow, serviceCols } = nodesPerRow(nodes.length, nodeW, nodeH, left, 30 + CHIP.h + CHIP.gap + PAD, viewport, input.services.length);
 
   // The pending lane (always present so it does not push the nodes around when pods appear).
   const pendingSorted = [...pending].sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -203,7 +224,11 @@ export function computeLayout(
   const gridBottom = top + Math.ceil(nodes.length / perRow) * (nodeH + NODE_GAP) - NODE_GAP;
   const services = new Map<string, Box>();
   const sortedSvcs = [...input.services].sort((a, b) => (a.namespace + a.name < b.namespace + b.name ? -1 : 1));
-  sortedSvcs.forEach((s, i) => services.set(s.uid, { x: gridRight + 80, y: top + i * (SERVICE.h + SERVICE.gap), w: SERVICE.w, h: SERVICE.h }));
+  // Down each column, then the next one: they read in name order like a list.
+  const svcRows = Math.ceil(sortedSvcs.length / serviceCols);
+  sortedSvcs.forEach((s, i) =>
+    services.set(s.uid, { x: gridRight + SERVICES_LEFT + Math.floor(i / svcRows) * (SERVICE.w + SERVICE_COL_GAP), y: top + (i % svcRows) * (SERVICE.h + SERVICE.gap), w: SERVICE.w, h: SERVICE.h }),
+  );
 
   const ingresses = new Map<string, Box>();
   let internet: Box | undefined;
@@ -222,7 +247,7 @@ export function computeLayout(
     }
   }
 
-  const width = Math.max(gridRight + (services.size ? 80 + SERVICE.w : 0), pendingBox.x + pendingBox.w) + PAD;
-  const height = Math.max(gridBottom, top + services.size * (SERVICE.h + SERVICE.gap), top + ingresses.size * (INGRESS.h + INGRESS.gap)) + PAD;
+  const width = Math.max(gridRight + (services.size ? SERVICES_LEFT + servicesWidth(serviceCols) : 0), pendingBox.x + pendingBox.w) + PAD;
+  const height = Math.max(gridBottom, top + servicesHeight(services.size, serviceCols), top + ingresses.size * (INGRESS.h + INGRESS.gap)) + PAD;
   return { width, height, mode, nodes: nodeBoxes, pods, pending: pendingBox, services, ingresses, internet, edges };
 }

@@ -7,6 +7,8 @@ import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior } from 'd
 import type { IngressView, NodeView, PodView, ServiceView } from '../../worker/view-model';
 import { colorFor, HEALTH_COLOR, HEALTH_ICON, podHealth } from './colors';
 import { CHIP, DOT, type Box, type Layout } from './layout';
+import type { DotCanvas } from './dot-canvas';
+import type { DotTarget } from './dot-sprites';
 
 export type Pick = { kind: string; name: string; namespace?: string; uid: string };
 
@@ -51,8 +53,9 @@ function stale(el: Element, parts: unknown[]): boolean {
  * Fade out and remove what left the data, once: an element already fading is left to finish (restarting
  * its fade on every redraw kept busy clusters full of half-faded pods). The element drops what it was
  * drawn as, so that if its uid comes back before it is gone, `changed` moves it and fades it in again.
+ * `fade` false: removed after `dur` without a fade (a pod whose dot the canvas fades out).
  */
-function leave<E extends Element, D>(exit: Selection<E, D, any, any>, dur: number, cls?: string): void {
+function leave<E extends Element, D>(exit: Selection<E, D, any, any>, dur: number, cls?: string, fade = true): void {
   const fresh = exit.filter(function () {
     return !(this as unknown as Drawn).__leaving;
   });
@@ -63,7 +66,8 @@ function leave<E extends Element, D>(exit: Selection<E, D, any, any>, dur: numbe
     e.__drawn = undefined;
   });
   if (cls) fresh.classed(cls, true);
-  fresh.transition().duration(dur).style('opacity', 0).remove();
+  if (fade) fresh.transition().duration(dur).style('opacity', 0).remove();
+  else fresh.transition().duration(dur).remove();
 }
 
 export class ClusterRenderer {
@@ -74,10 +78,14 @@ export class ClusterRenderer {
   private lastSize = '';
   /** The view's size as the cluster view last measured it (reading clientWidth here would force a layout). */
   private viewport = { w: 0, h: 0 };
+  /** True while pods and endpoint lines are painted on the canvas (dot density) instead of in the SVG. */
+  private onCanvas = false;
 
+  /** `dots`: the canvas that takes over pods and endpoint lines at dot density (without one, SVG dots). */
   constructor(
     el: SVGSVGElement,
     private readonly onPick: (p: Pick) => void,
+    private readonly dots?: DotCanvas,
   ) {
     this.svg = select(el);
     this.root = this.svg.append('g').attr('class', 'viewport');
@@ -89,8 +97,21 @@ export class ClusterRenderer {
         [0, 0],
         [this.viewport.w || 800, this.viewport.h || 600],
       ])
-      .on('zoom', (ev) => this.root.attr('transform', ev.transform.toString()));
+      .on('zoom', (ev) => {
+        this.root.attr('transform', ev.transform.toString());
+        this.dots?.setTransform({ k: ev.transform.k, x: ev.transform.x, y: ev.transform.y });
+      });
     this.svg.call(this.zoomer).on('dblclick.zoom', null);
+    // The canvas draws the focus ring of a pod whose own element paints nothing.
+    this.root
+      .select('.layer-pods')
+      .on('focusin', (ev: FocusEvent) => this.dots?.setFocus(((ev.target as Element & { __data__?: PodView }).__data__ as PodView | undefined)?.uid))
+      .on('focusout', () => this.dots?.setFocus(undefined));
+  }
+
+  /** Paint the canvas layer as it is at `now` (the cluster view calls this once per animation frame). */
+  paint(now: number): void {
+    this.dots?.paint(now);
   }
 
   /** Fit the whole cluster into the view. */
@@ -111,6 +132,8 @@ export class ClusterRenderer {
       this.fitted = true;
       this.lastSize = size;
     }
+    this.onCanvas = layout.mode === 'dot' && !!this.dots?.supported;
+    this.dots?.update(this.onCanvas ? dotTargets(rows.pods, layout, selected) : undefined, layout, dur, viewport, performance.now());
     this.drawLane(layout.pending, rows.pods.filter((p) => !p.node).length);
     this.drawNodes(rows.nodes, layout, selected, dur);
     this.drawServices(rows.services, layout, selected, dur);
@@ -125,8 +148,11 @@ export class ClusterRenderer {
     enter.append('rect').attr('rx', 8);
     enter.append('text').attr('class', 'lane-title').attr('x', 12).attr('y', 20);
     const all = enter.merge(g);
+    // Rewritten only when it changed: setting the same text still makes the browser lay the SVG out again.
+    const title = `Scheduling queue — ${count === 0 ? 'no pods waiting' : `${count} pod${count === 1 ? '' : 's'} waiting for a node`}`;
+    if (!stale(all.node()!, [box.x, box.y, box.w, box.h, title])) return;
     all.select('rect').attr('x', box.x).attr('y', box.y).attr('width', box.w).attr('height', box.h);
-    all.select('text').attr('transform', `translate(${box.x},${box.y})`).text(`Scheduling queue — ${count === 0 ? 'no pods waiting' : `${count} pod${count === 1 ? '' : 's'} waiting for a node`}`);
+    all.select('text').attr('transform', `translate(${box.x},${box.y})`).text(title);
   }
 
   private drawNodes(nodes: NodeView[], layout: Layout, selected: string | undefined, dur: number): void {
@@ -238,7 +264,11 @@ export class ClusterRenderer {
     enter.append('text').attr('class', 'svc-name').attr('x', 10).attr('y', 19);
     enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 37);
     const all = enter.merge(sel);
-    all.classed('selected', (d) => d.uid === selected).attr('aria-label', (d) => `Service ${d.namespace}/${d.name}, ${d.type}, ${d.endpoints.filter((e) => e.ready).length} ready endpoints`);
+    // Rows the mirror did not replace are the same objects: nothing to rewrite.
+    const dirty = all.filter(function (d) {
+      return stale(this, [d, d.uid === selected]);
+    });
+    dirty.classed('selected', (d) => d.uid === selected).attr('aria-label', (d) => `Service ${d.namespace}/${d.name}, ${d.type}, ${d.endpoints.filter((e) => e.ready).length} ready endpoints`);
     changed(all, (d) => {
       const b = layout.services.get(d.uid)!;
       return `translate(${b.x},${b.y})`;
@@ -249,8 +279,8 @@ export class ClusterRenderer {
       .attr('transform', function () {
         return (this as Drawn).__target!;
       });
-    all.select('text.svc-name').text((d) => truncate(`svc/${d.name}`, 28));
-    all.select('text.svc-meta').text((d) => truncate(`${d.type} ${d.clusterIP ?? ''} ${d.ports}`, 34));
+    dirty.select('text.svc-name').text((d) => truncate(`svc/${d.name}`, 28));
+    dirty.select('text.svc-meta').text((d) => truncate(`${d.type} ${d.clusterIP ?? ''} ${d.ports}`, 34));
   }
 
   private drawIngresses(ingresses: IngressView[], layout: Layout, selected: string | undefined, dur: number): void {
@@ -311,6 +341,7 @@ export class ClusterRenderer {
     const bundles = new Map<string, E>();
     const bundle = layout.mode === 'dot';
     for (const e of layout.edges) {
+      if (this.onCanvas && e.kind === 'endpoint') continue;
       const a = this.anchor(e.from, layout, e.kind === 'endpoint' ? 'left' : 'right');
       const b = this.anchor(e.to, layout, e.kind === 'endpoint' ? 'right' : 'left');
       if (!a || !b) continue;
@@ -346,8 +377,10 @@ export class ClusterRenderer {
   }
 
   private drawPods(pods: PodView[], layout: Layout, selected: string | undefined, dur: number): void {
+    const onCanvas = this.onCanvas;
     const sel = this.root.select<SVGGElement>('.layer-pods').selectAll<SVGGElement, PodView>('g.pod').data(pods, (d) => d.uid);
-    leave(sel.exit(), dur, 'leaving');
+    // On the canvas a leaving pod's dot fades out there; its element only waits as long, marked leaving.
+    leave(sel.exit(), dur, 'leaving', !onCanvas);
     const enter = sel
       .enter()
       .append('g')
@@ -358,27 +391,52 @@ export class ClusterRenderer {
         const p = layout.pods.get(d.uid)!;
         return `translate(${p.x},${p.y})`;
       })
-      .style('opacity', 0)
+      .style('opacity', onCanvas ? '' : 0)
       .on('click', (_e, d) => this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid }))
       .on('keydown', (e: KeyboardEvent, d) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid });
         }
+      })
+      .on('pointerenter', function (_e, d) {
+        const title = this.querySelector('title');
+        if (title && !title.textContent) title.textContent = tooltip(d);
       });
     enter.append('rect').attr('class', 'pod-body');
-    enter.append('circle').attr('class', 'pod-ring');
     enter.append('title');
     const all = enter.merge(sel);
     all.each(function (d) {
       const place = layout.pods.get(d.uid)!;
       // Rows the mirror did not replace are the same objects: nothing to rewrite.
-      if (!stale(this, [d, place.mode, d.uid === selected])) return;
+      if (!stale(this, [d, place.mode, onCanvas, d.uid === selected])) return;
       const g = select(this).classed('leaving', false);
       const health = podHealth(d);
-      const color = colorFor(`${d.namespace}/${d.app}`);
       const chip = place.mode === 'chip';
       const c = chip ? CHIP : DOT;
+      g.classed('dot', !chip)
+        .attr('data-health', health)
+        .attr('data-name', d.name)
+        .classed('selected', d.uid === selected)
+        .attr('aria-label', `Pod ${d.namespace}/${d.name}: ${d.status}${d.ready ? ', ready' : ''}${d.node ? ` on ${d.node}` : ''}`);
+      // At dot density the tooltip is written when the pointer comes (see `pointerenter`): hundreds of
+      // text changes per second in a rollout were layout work for tooltips nobody was reading.
+      const title = this.querySelector('title')!;
+      if (!onCanvas) title.textContent = tooltip(d);
+      else if (title.textContent) title.textContent = '';
+      if (onCanvas) {
+        // The canvas paints the dot. The element keeps focus, label, tooltip and an unpainted rect of the
+        // dot's size that still takes clicks (styles.css `.pod.on-canvas`), and paints nothing itself.
+        if (!g.classed('on-canvas')) {
+          g.interrupt().classed('on-canvas', true).style('opacity', null);
+          g.selectAll('circle, text').remove();
+        }
+        g.select('rect.pod-body').attr('width', DOT.w).attr('height', DOT.h).attr('rx', DOT.h / 2).attr('fill', null).attr('stroke-dasharray', null);
+        return;
+      }
+      if (g.classed('on-canvas')) g.classed('on-canvas', false);
+      if (g.select('circle.pod-ring').empty()) g.insert('circle', 'title').attr('class', 'pod-ring');
+      const color = colorFor(`${d.namespace}/${d.app}`);
       // Text only on chips: at dot density names cannot be read anyway, and text is most of the paint.
       // A dot tells its state by its ring (colour, dashed while not ready), a dashed outline while it
       // terminates and its tooltip; its name is in the tooltip and the accessible label.
@@ -386,11 +444,6 @@ export class ClusterRenderer {
         g.insert('text', 'title').attr('class', 'pod-icon').attr('text-anchor', 'middle');
         g.insert('text', 'title').attr('class', 'pod-name');
       } else if (!chip) g.selectAll('text').remove();
-      g.classed('dot', !chip)
-        .attr('data-health', health)
-        .attr('data-name', d.name)
-        .classed('selected', d.uid === selected)
-        .attr('aria-label', `Pod ${d.namespace}/${d.name}: ${d.status}${d.ready ? ', ready' : ''}${d.node ? ` on ${d.node}` : ''}`);
       g.select('rect.pod-body')
         .attr('width', c.w)
         .attr('height', c.h)
@@ -413,12 +466,18 @@ export class ClusterRenderer {
           .attr('y', c.h / 2 + 4)
           .text(`${middle(d.name, d.restarts ? 14 : 17)}${d.restarts ? ` ↻${d.restarts}` : ''}`);
       }
-      g.select('title').text(`${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`);
     });
     const moved = changed(all, (d) => {
       const p = layout.pods.get(d.uid)!;
       return `translate(${p.x},${p.y})`;
     });
+    if (onCanvas) {
+      // Hit areas jump to their place; the canvas animates what is seen.
+      moved.attr('transform', function () {
+        return (this as Drawn).__target!;
+      });
+      return;
+    }
     // A new pod is created where it belongs: it only fades in (a transform tween per pod, for hundreds of
     // pods in a rollout, parses two transforms each and was a large part of the frame).
     const inPlace = function (this: SVGGElement) {
@@ -436,4 +495,18 @@ export class ClusterRenderer {
         return (this as Drawn).__target!;
       });
   }
+}
+
+/** A pod's tooltip: name, STATUS, restarts, and its node or why it waits for one. */
+const tooltip = (d: PodView) => `${d.namespace}/${d.name}\n${d.status}${d.restarts ? `, ${d.restarts} restarts` : ''}${d.node ? `\non ${d.node}` : d.pendingReason ? `\n${d.pendingReason}` : ''}`;
+
+/** The canvas's dots: every pod at its place, with what its look depends on. */
+function dotTargets(pods: PodView[], layout: Layout, selected: string | undefined): DotTarget[] {
+  const out: DotTarget[] = [];
+  for (const d of pods) {
+    const p = layout.pods.get(d.uid);
+    if (!p) continue;
+    out.push({ uid: d.uid, x: p.x, y: p.y, style: { fill: colorFor(`${d.namespace}/${d.app}`), health: podHealth(d), ready: d.ready, selected: d.uid === selected } });
+  }
+  return out;
 }
