@@ -63,4 +63,31 @@ describe('WorkerHost', () => {
     host.tick(100);
     expect(host.now).toBe(t0 + 200);
   });
+
+  it("sends a command's pods ahead of the backlog when the budget per tick is full", () => {
+    const posted: Response[] = [];
+    const host = new WorkerHost((m) => posted.push(m), { frameBytes: 4096 });
+    const deltas = () => posted.filter((m): m is { type: 'delta'; delta: Delta } => m.type === 'delta').map((m) => m.delta);
+    host.handle('init', { spec: { seed: 1 }, speed: 0 });
+    const deployment = (name: string, replicas: number, image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: web, image: ${image}}]\n`;
+    host.handle('apply', { yaml: deployment('bulk', 60, 'nginx:1.25') + '---\n' + deployment('probe', 0, 'nginx:1.25') });
+    host.handle('step', { ms: 30_000 });
+    // Ticks at speed 0 send what waits, within the budget, without moving the clock.
+    for (let i = 0; i < 500; i++) host.tick(16);
+    // A rollout's changes pile up (the command that started it is long past), then the user scales `probe`.
+    host.handle('apply', { yaml: deployment('bulk', 60, 'nginx:1.26') });
+    host.handle('step', { ms: 4_000 });
+    host.handle('scale', { kind: 'deployment', name: 'probe', namespace: 'default', replicas: 3 });
+    host.handle('step', { ms: 300 });
+    const before = deltas().length;
+    host.tick(16);
+    const batch = deltas()[before];
+    const probes = batch.upsert.filter((v): v is PodView => v.kind === 'Pod' && v.name.startsWith('probe-'));
+    expect(probes).toHaveLength(3);
+    // ... while older rollout rows still wait for later batches.
+    host.tick(16);
+    const next = deltas()[before + 1];
+    expect(next.upsert.filter((v) => v.kind === 'Pod' && (v as PodView).name.startsWith('bulk-')).length + (next.patch ?? []).length).toBeGreaterThan(5);
+  });
 });

@@ -28,6 +28,13 @@ const EVENT_SHARE = 0.25;
  * most of the bytes sent. When a budget is set, older waiting ones are dropped and counted instead.
  */
 const MAX_PENDING_EVENTS = 60;
+/**
+ * How long (simulated) the objects a command changed, and those created or changed on their behalf (a
+ * scaled Deployment's ReplicaSet, then its new pods: owner references lead back to the command), go out
+ * ahead of the backlog. During a rollout every tick's budget is full, and a command's pods waited behind
+ * hundreds of older rows for ~0.5 s; the user is watching for the pods of what they just typed.
+ */
+const COMMAND_ROWS_MS = 3_000;
 
 export type HostOptions = {
   /**
@@ -52,6 +59,9 @@ export class WorkerHost {
   private pendingEvents = new Map<string, KObject>();
   /** Events dropped from the waiting ones since the last batch (see MAX_PENDING_EVENTS). */
   private eventsSkipped = 0;
+  /** uid → until when (simulated) its row goes out first (see COMMAND_ROWS_MS). */
+  private commandRows = new Map<string, number>();
+  private inCommand = false;
   private lastSecond = -1;
   private lastSpeed = -1;
   private resetNext = true;
@@ -82,11 +92,11 @@ export class WorkerHost {
         this.init(p);
         return { now: this.cluster.now } as Commands[K]['result'];
       case 'apply':
-        return this.mark(this.cluster.apply(p.yaml, p.namespace ? { namespace: p.namespace } : undefined)) as Commands[K]['result'];
+        return this.mark(this.command(() => this.cluster.apply(p.yaml, p.namespace ? { namespace: p.namespace } : undefined))) as Commands[K]['result'];
       case 'delete':
-        return this.mark(this.cluster.delete(p.ref, p.cascade ? { cascade: p.cascade } : {})) as Commands[K]['result'];
+        return this.mark(this.command(() => this.cluster.delete(p.ref, p.cascade ? { cascade: p.cascade } : {}))) as Commands[K]['result'];
       case 'kubectl':
-        return this.mark(this.cluster.kubectl(p.line, p.stdin !== undefined ? { stdin: p.stdin } : {})) as Commands[K]['result'];
+        return this.mark(this.command(() => this.cluster.kubectl(p.line, p.stdin !== undefined ? { stdin: p.stdin } : {}))) as Commands[K]['result'];
       case 'setSpeed':
         this.speed = Math.max(0, Math.min(20, Number(p.speed) || 0));
         return { speed: this.speed } as Commands[K]['result'];
@@ -107,9 +117,9 @@ export class WorkerHost {
       case 'nodeNetwork':
         return nodeNetwork(this.cluster, String(p.node)) as Commands[K]['result'];
       case 'node':
-        return this.mark(this.nodeAction(p.name, p.action)) as Commands[K]['result'];
+        return this.mark(this.command(() => this.nodeAction(p.name, p.action))) as Commands[K]['result'];
       case 'scale':
-        return this.mark(this.cluster.kubectl(`kubectl scale ${p.kind}/${p.name} -n ${p.namespace} --replicas=${Math.max(0, Math.floor(p.replicas))}`)) as Commands[K]['result'];
+        return this.mark(this.command(() => this.cluster.kubectl(`kubectl scale ${p.kind}/${p.name} -n ${p.namespace} --replicas=${Math.max(0, Math.floor(p.replicas))}`))) as Commands[K]['result'];
       case 'snapshot':
         return this.cluster.snapshot() as Commands[K]['result'];
       case 'startStream':
@@ -128,6 +138,16 @@ export class WorkerHost {
     throw new Error(`unknown command ${String(command)}`);
   }
 
+  /** Run a user's command; what it changes is sent first (see COMMAND_ROWS_MS). */
+  private command<T>(run: () => T): T {
+    this.inCommand = true;
+    try {
+      return run();
+    } finally {
+      this.inCommand = false;
+    }
+  }
+
   private mark<T>(x: T): T {
     this.dirtySnapshot = true;
     return x;
@@ -143,6 +163,7 @@ export class WorkerHost {
     this.podNode.clear();
     this.podIpToUid.clear();
     this.pendingEvents.clear();
+    this.commandRows.clear();
     this.eventsSkipped = 0;
     this.resetNext = true;
     this.unsubscribe = this.cluster.subscribe((changes) => this.collect(changes));
@@ -179,6 +200,7 @@ export class WorkerHost {
         continue;
       }
       if (!VIEW_KINDS.has(c.object.kind)) continue;
+      this.markCommandRow(c.object);
       this.markDirty(c.object, c.type === 'DELETED');
       if (c.type === 'MODIFIED' && c.object.kind === 'Pod' && c.old.spec?.nodeName !== c.object.spec?.nodeName && c.old.spec?.nodeName) {
         this.markNode(c.old.spec.nodeName);
@@ -212,6 +234,19 @@ export class WorkerHost {
       if (ip) this.podIpToUid.set(ip, uid);
       if (o.spec?.nodeName) this.markNode(o.spec.nodeName);
     }
+  }
+
+  /** Whether this change belongs to a recent command: made by it, or by a controller for what it made. */
+  private markCommandRow(o: KObject): void {
+    const uid = o.metadata.uid;
+    if (this.inCommand) {
+      this.commandRows.set(uid, this.cluster.now + COMMAND_ROWS_MS);
+      return;
+    }
+    if (!this.commandRows.size) return;
+    const owner = o.metadata.ownerReferences?.find((r: { controller?: boolean }) => r.controller)?.uid;
+    const until = owner === undefined ? undefined : this.commandRows.get(owner);
+    if (until !== undefined && until > this.cluster.now) this.commandRows.set(uid, Math.max(until, this.commandRows.get(uid) ?? 0));
   }
 
   private markNode(name: string): void {
@@ -260,10 +295,16 @@ export class WorkerHost {
     const remove: string[] = [];
     const changed: [string, KObject][] = [];
     const added: [string, KObject][] = [];
+    // A command's rows first, each list in the order they became dirty.
+    const firstChanged: [string, KObject][] = [];
+    const firstAdded: [string, KObject][] = [];
+    const now = this.cluster.now;
+    for (const [uid, until] of this.commandRows) if (until <= now) this.commandRows.delete(uid);
     for (const [uid, d] of this.dirty) {
       const obj = d.deleted ? undefined : this.cluster.get(d.kind, d.name, d.namespace);
       if (obj && obj.metadata.uid === uid) {
-        (this.sent.has(uid) ? changed : added).push([uid, obj]);
+        const first = this.commandRows.has(uid);
+        (this.sent.has(uid) ? (first ? firstChanged : changed) : first ? firstAdded : added).push([uid, obj]);
         continue;
       }
       if (this.sent.has(uid) && !fits(uid.length + 3)) continue;
@@ -271,29 +312,37 @@ export class WorkerHost {
       if (this.sent.delete(uid)) remove.push(uid);
     }
     const rowLimit = () => (this.pendingEvents.size && Number.isFinite(left) ? left - this.frameBytes * EVENT_SHARE : left);
-    for (const [uid, obj] of added) {
-      const row = this.view(obj);
-      if (!row) {
+    const sendAdded = (list: [string, KObject][]) => {
+      for (const [uid, obj] of list) {
+        const row = this.view(obj);
+        if (!row) {
+          this.dirty.delete(uid);
+          continue;
+        }
+        if (!fits(JSON.stringify(row).length + 1, rowLimit())) break;
         this.dirty.delete(uid);
-        continue;
+        this.sent.set(uid, row);
+        upsert.push(row);
       }
-      if (!fits(JSON.stringify(row).length + 1, rowLimit())) break;
-      this.dirty.delete(uid);
-      this.sent.set(uid, row);
-      upsert.push(row);
-    }
-    for (const [uid, obj] of changed) {
-      const row = this.view(obj);
-      const diff = row && diffRow(this.sent.get(uid)!, row);
-      if (!row || !diff) {
+    };
+    const sendChanged = (list: [string, KObject][]) => {
+      for (const [uid, obj] of list) {
+        const row = this.view(obj);
+        const diff = row && diffRow(this.sent.get(uid)!, row);
+        if (!row || !diff) {
+          this.dirty.delete(uid);
+          continue;
+        }
+        if (!fits(JSON.stringify(diff).length + 1, rowLimit())) break;
         this.dirty.delete(uid);
-        continue;
+        this.sent.set(uid, row);
+        patch.push(diff);
       }
-      if (!fits(JSON.stringify(diff).length + 1, rowLimit())) break;
-      this.dirty.delete(uid);
-      this.sent.set(uid, row);
-      patch.push(diff);
-    }
+    };
+    sendAdded(firstAdded);
+    sendChanged(firstChanged);
+    sendAdded(added);
+    sendChanged(changed);
     const events = this.newEvents((bytes) => fits(bytes));
     // The clock is shown to the second: a batch goes out when it ticks over even if nothing else moved.
     const second = Math.floor(this.cluster.now / 1000);
