@@ -8,25 +8,36 @@
  */
 import { Controller, type ReconcileResult } from './controller';
 import type { Change, KObject, NewObject } from '../api/types';
-import { splitKey } from '../api/types';
+import { keyOf, splitKey } from '../api/types';
 import { deepEqual } from '../api/json';
-import { hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
+import { compareIP, hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
 import type { EngineContext } from '../context';
+import { SelectedPodsCache } from '../network/selected-pods-cache';
 
 type Address = { ip: string; hostname?: string; nodeName?: string; targetRef: { kind: 'Pod'; namespace: string; name: string; uid: string } };
 type Subset = { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: { name?: string; port: number; protocol: string; appProtocol?: string }[] };
 
 export const endpointsController = (ctx: EngineContext, onReady: () => void) => new EndpointsController(ctx, onReady);
 
+/** What one pod adds to a Service's Endpoints: an address under the subset of its resolved ports. */
+type AddressEntry = { key: string; ports: Subset['ports'] & object; ready: boolean; address: Address };
+
 export class EndpointsController extends Controller {
   readonly name = 'endpoint-controller';
+  /** Rebuild every Endpoints from the store on each reconcile (the reference the tests compare with). */
+  fromScratch = false;
+  /** Per Service (`ns/name`): its selected pods' addresses, kept between reconciles. */
+  private readonly caches = new Map<string, SelectedPodsCache<AddressEntry>>();
 
   start(): void {
     this.watchOwn('Service');
     this.ctx.store.watch('Pod', (c: Change) => {
       const ns = c.object.metadata.namespace ?? 'default';
       const old = c.type === 'MODIFIED' ? c.old.metadata.labels : undefined;
-      for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) this.enqueue(svc);
+      for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) {
+        this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
+        this.enqueue(svc);
+      }
     });
     // Someone edited or deleted an Endpoints object the controller owns: put it back.
     this.ctx.store.watch('Endpoints', (c: Change) => {
@@ -40,15 +51,19 @@ export class EndpointsController extends Controller {
     const ns = namespace ?? 'default';
     const svc = this.ctx.store.get('Service', ns, name);
     const existing = this.ctx.store.get('Endpoints', ns, name);
+    if (!svc || svc.metadata.deletionTimestamp) this.caches.delete(key);
     if (!svc || svc.metadata.deletionTimestamp) {
       // The Service is gone: its same-named Endpoints go too, hand-made ones included, as the real controller does.
       if (existing && !svc) this.ctx.api.delete('Endpoints', ns, name);
       return;
     }
     const sel = selectorOf(svc);
-    if (!sel || svc.spec?.type === 'ExternalName') return;
+    if (!sel || svc.spec?.type === 'ExternalName') {
+      this.caches.delete(key);
+      return;
+    }
 
-    const subsets = desiredSubsets(this.ctx, svc, sel);
+    const subsets = this.fromScratch ? desiredSubsets(this.ctx, svc, sel) : this.subsetsFor(key, svc, sel);
     const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
     if (!existing) {
@@ -71,6 +86,66 @@ export class EndpointsController extends Controller {
       { shallow: true },
     );
   }
+
+  /** desiredSubsets, from the pods that changed since the last reconcile of this Service. */
+  private subsetsFor(key: string, svc: KObject, sel: Record<string, string>): Subset[] {
+    let cache = this.caches.get(key);
+    if (!cache) this.caches.set(key, (cache = new SelectedPodsCache(addressEntry)));
+    cache.update(this.ctx, svc, sel);
+    // Subsets come in the order of their first pod by name (desiredSubsets walks pods by name);
+    // within one, addresses by IP.
+    const groups = new Map<string, { first: string; ports: Subset['ports'] & object; addresses?: Address[]; notReadyAddresses?: Address[] }>();
+    for (const e of cache.sorted) {
+      const v = e.value;
+      let g = groups.get(v.key);
+      if (!g) groups.set(v.key, (g = { first: e.name, ports: v.ports }));
+      else if (e.name < g.first) {
+        g.first = e.name;
+        g.ports = v.ports;
+      }
+      if (v.ready) (g.addresses ??= []).push(v.address);
+      else (g.notReadyAddresses ??= []).push(v.address);
+    }
+    const list = [...groups.values()];
+    if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
+    return list.map((g) => {
+      const s: Subset = {};
+      if (g.addresses) s.addresses = g.addresses;
+      if (g.notReadyAddresses) s.notReadyAddresses = g.notReadyAddresses;
+      if (g.ports.length) s.ports = g.ports;
+      return s;
+    });
+  }
+}
+
+/** The address one pod adds to the Endpoints of `svc`, or undefined when it adds none (as desiredSubsets decides). */
+function addressEntry(pod: KObject, svc: KObject): { ip: string; value: AddressEntry } | undefined {
+  const publish = svc.spec?.publishNotReadyAddresses === true;
+  const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
+  if (!hasAddress(pod)) return undefined;
+  if (podTerminating(pod) && !publish) return undefined;
+  const ports = resolvedPorts(pod, svcPorts);
+  if (!ports.length && svcPorts.length) return undefined;
+  const ns = svc.metadata.namespace ?? 'default';
+  const address: Address = { ip: pod.status.podIP, ...hostnameFor(pod, svc), nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid } };
+  return { ip: pod.status.podIP, value: { key: portsKey(ports), ports, ready: publish || podReady(pod), address } };
+}
+
+function resolvedPorts(pod: KObject, svcPorts: any[]): NonNullable<Subset['ports']> {
+  const ports = [];
+  for (const sp of svcPorts) {
+    const port = targetPortFor(pod, sp);
+    if (port === undefined) continue;
+    ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+  }
+  return ports;
+}
+
+/** Pods differ only in the numbers named target ports resolve to: those numbers are the group key. */
+function portsKey(ports: { name?: string; port: number }[]): string {
+  let k = '';
+  for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
+  return k;
 }
 
 /** The subsets the Endpoints of `svc` should hold, addresses sorted by IP (as RepackSubsets leaves them). */
@@ -82,17 +157,10 @@ export function desiredSubsets(ctx: EngineContext, svc: KObject, sel: Record<str
   for (const pod of selectedPods(ctx, ns, sel)) {
     if (!hasAddress(pod)) continue;
     if (podTerminating(pod) && !publish) continue;
-    const ports = [];
-    for (const sp of svcPorts) {
-      const port = targetPortFor(pod, sp);
-      if (port === undefined) continue;
-      ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
-    }
+    const ports = resolvedPorts(pod, svcPorts);
     // A headless Service with no ports still lists its pods (for DNS); others need a port.
     if (!ports.length && svcPorts.length) continue;
-    // Pods differ only in the numbers named target ports resolve to: those numbers are the group key.
-    let k = '';
-    for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
+    const k = portsKey(ports);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { ports }));
     const addr: Address = { ip: pod.status.podIP, ...hostnameFor(pod, svc), nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid } };
@@ -116,37 +184,4 @@ export function hostnameFor(pod: KObject, svc: KObject): { hostname?: string } {
   return pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name ? { hostname: pod.spec.hostname } : {};
 }
 
-export function compareIP(a: string, b: string): number {
-  // Sorting hundreds of endpoints calls this thousands of times per reconcile: parse without
-  // allocating (a dotted quad read as one number), and fall back to the field-wise compare otherwise.
-  const x = ipv4Number(a);
-  const y = ipv4Number(b);
-  if (x >= 0 && y >= 0) return x - y;
-  const xs = a.split('.').map(Number);
-  const ys = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (xs[i] !== ys[i]) return xs[i] - ys[i];
-  return 0;
-}
-
-/** A dotted-quad IPv4 address as a number (0 … 2³²−1), or -1 when the text is not one. */
-function ipv4Number(s: string): number {
-  let n = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (!digits || part > 255) return -1;
-      n = n * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      digits++;
-    } else return -1;
-  }
-  if (dots !== 3 || !digits || part > 255) return -1;
-  return n * 256 + part;
-}
+export { compareIP, ipv4Number } from '../network/service-pods';

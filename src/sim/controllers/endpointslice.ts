@@ -9,11 +9,12 @@
  */
 import { Controller, type ReconcileResult } from './controller';
 import type { Change, KObject } from '../api/types';
-import { splitKey } from '../api/types';
+import { keyOf, splitKey } from '../api/types';
 import { deepEqual } from '../api/json';
 import { hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
 import { compareIP, hostnameFor } from './endpoints';
 import type { EngineContext } from '../context';
+import { SelectedPodsCache } from '../network/selected-pods-cache';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -49,8 +50,15 @@ export function slicesOf(ctx: EngineContext, ns: string, service: string): KObje
 
 export const endpointSliceController = (ctx: EngineContext, onReady: () => void) => new EndpointSliceController(ctx, onReady);
 
+/** What one pod adds to a Service's slices: an endpoint in the group of its resolved ports. */
+type EndpointEntry = { key: string; ports: SlicePort[]; endpoint: SliceEndpoint };
+
 export class EndpointSliceController extends Controller {
   readonly name = 'endpointslice-controller';
+  /** Rebuild every Service's slices from the store on each reconcile (the reference the tests compare with). */
+  fromScratch = false;
+  /** Per Service (`ns/name`): its selected pods' endpoints, kept between reconciles. */
+  private readonly caches = new Map<string, SelectedPodsCache<EndpointEntry>>();
 
   start(): void {
     ensureSliceIndex(this.ctx);
@@ -58,7 +66,10 @@ export class EndpointSliceController extends Controller {
     this.ctx.store.watch('Pod', (c: Change) => {
       const ns = c.object.metadata.namespace ?? 'default';
       const old = c.type === 'MODIFIED' ? c.old.metadata.labels : undefined;
-      for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) this.enqueue(svc);
+      for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) {
+        this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
+        this.enqueue(svc);
+      }
     });
     this.ctx.store.watch('Endpoints', (c: Change) => this.enqueue(c.object));
     this.ctx.store.watch('EndpointSlice', (c: Change) => {
@@ -66,6 +77,13 @@ export class EndpointSliceController extends Controller {
       const by = c.object.metadata.labels?.[MANAGED_BY_LABEL];
       if (svc && (by === MANAGED_BY || by === MIRROR_MANAGED_BY)) this.queue.add(`${c.object.metadata.namespace}/${svc}`);
     });
+  }
+
+  private slicesFor(key: string, svc: KObject, sel: Record<string, string>): Desired[] {
+    let cache = this.caches.get(key);
+    if (!cache) this.caches.set(key, (cache = new SelectedPodsCache(endpointEntry)));
+    cache.update(this.ctx, svc, sel);
+    return slicesFromCache(cache);
   }
 
   reconcile(key: string): ReconcileResult {
@@ -78,10 +96,11 @@ export class EndpointSliceController extends Controller {
     });
     let desired: Desired[] = [];
     let managedBy = MANAGED_BY;
+    if (!svc || svc.metadata.deletionTimestamp || svc.spec?.type === 'ExternalName' || !selectorOf(svc)) this.caches.delete(key);
     if (svc && !svc.metadata.deletionTimestamp && svc.spec?.type !== 'ExternalName') {
       const sel = selectorOf(svc);
       if (sel) {
-        desired = desiredSlices(this.ctx, svc, sel);
+        desired = this.fromScratch ? desiredSlices(this.ctx, svc, sel) : this.slicesFor(key, svc, sel);
         // With no endpoints the controller still keeps one empty placeholder slice.
         if (!desired.length) desired = [{ ports: [], endpoints: [] }];
       }
@@ -145,37 +164,84 @@ export class EndpointSliceController extends Controller {
   }
 }
 
-function desiredSlices(ctx: EngineContext, svc: KObject, sel: Record<string, string>): Desired[] {
+/** The endpoint one pod adds to the slices of `svc`, or undefined when it adds none (as desiredSlices decides). */
+function endpointEntry(pod: KObject, svc: KObject): { ip: string; value: EndpointEntry } | undefined {
+  if (!hasAddress(pod)) return undefined;
+  const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
+  const ports = slicePorts(pod, svcPorts);
+  if (!ports.length && svcPorts.length) return undefined;
+  return { ip: pod.status.podIP, value: { key: portsKey(ports), ports, endpoint: podEndpoint(pod, svc) } };
+}
+
+function slicePorts(pod: KObject, svcPorts: any[]): SlicePort[] {
+  const ports: SlicePort[] = [];
+  for (const sp of svcPorts) {
+    const port = targetPortFor(pod, sp);
+    if (port === undefined) continue;
+    ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+  }
+  return ports;
+}
+
+/** Pods differ only in the numbers named target ports resolve to: those numbers are the group key. */
+function portsKey(ports: SlicePort[]): string {
+  let k = '';
+  for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
+  return k;
+}
+
+function podEndpoint(pod: KObject, svc: KObject): SliceEndpoint {
   const ns = svc.metadata.namespace ?? 'default';
   const publish = svc.spec?.publishNotReadyAddresses === true;
+  const terminating = podTerminating(pod);
+  const ready = podReady(pod);
+  return {
+    addresses: [pod.status.podIP],
+    // publishNotReadyAddresses makes every endpoint ready, as the controller's podToEndpoint does.
+    conditions: { ready: publish || (ready && !terminating), serving: publish || ready, terminating },
+    ...hostnameFor(pod, svc),
+    nodeName: pod.spec.nodeName,
+    targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
+  };
+}
+
+function desiredSlices(ctx: EngineContext, svc: KObject, sel: Record<string, string>): Desired[] {
+  const ns = svc.metadata.namespace ?? 'default';
   const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
   const groups = new Map<string, Desired>();
   for (const pod of selectedPods(ctx, ns, sel)) {
     if (!hasAddress(pod)) continue;
-    const ports: SlicePort[] = [];
-    for (const sp of svcPorts) {
-      const port = targetPortFor(pod, sp);
-      if (port === undefined) continue;
-      ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
-    }
+    const ports = slicePorts(pod, svcPorts);
     if (!ports.length && svcPorts.length) continue;
-    // Pods differ only in the numbers named target ports resolve to: those numbers are the group key.
-    let k = '';
-    for (const x of ports) k += `${x.name ?? ''}:${x.port},`;
+    const k = portsKey(ports);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { ports, endpoints: [] }));
-    const terminating = podTerminating(pod);
-    const ready = podReady(pod);
-    g.endpoints.push({
-      addresses: [pod.status.podIP],
-      // publishNotReadyAddresses makes every endpoint ready, as the controller's podToEndpoint does.
-      conditions: { ready: publish || (ready && !terminating), serving: publish || ready, terminating },
-      ...hostnameFor(pod, svc),
-      nodeName: pod.spec.nodeName,
-      targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
-    });
+    g.endpoints.push(podEndpoint(pod, svc));
   }
   return chunk([...groups.values()]);
+}
+
+/** The slices a Service with a selector should have, from the pods that changed since its last reconcile. */
+function slicesFromCache(cache: SelectedPodsCache<EndpointEntry>): Desired[] {
+  // Groups come in the order of their first pod by name (desiredSlices walks pods by name); within
+  // one, endpoints by IP.
+  const groups = new Map<string, { first: string; g: Desired }>();
+  for (const e of cache.sorted) {
+    const v = e.value;
+    let x = groups.get(v.key);
+    if (!x) groups.set(v.key, (x = { first: e.name, g: { ports: v.ports, endpoints: [] } }));
+    else if (e.name < x.first) {
+      x.first = e.name;
+      x.g.ports = v.ports;
+    }
+    x.g.endpoints.push(v.endpoint);
+  }
+  const list = [...groups.values()];
+  if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
+  return chunk(
+    list.map((x) => x.g),
+    true,
+  );
 }
 
 function mirroredSlices(ep: KObject): Desired[] {
@@ -200,10 +266,10 @@ function mirroredSlices(ep: KObject): Desired[] {
   return chunk(out);
 }
 
-function chunk(groups: Desired[]): Desired[] {
+function chunk(groups: Desired[], sorted = false): Desired[] {
   const out: Desired[] = [];
   for (const g of groups) {
-    g.endpoints.sort((a, b) => compareIP(a.addresses[0], b.addresses[0]));
+    if (!sorted) g.endpoints.sort((a, b) => compareIP(a.addresses[0], b.addresses[0]));
     for (let i = 0; i < g.endpoints.length || i === 0; i += MAX_ENDPOINTS_PER_SLICE) {
       out.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) });
     }

@@ -34,6 +34,11 @@ export function labelsMatch(sel: Record<string, string>, labels: Record<string, 
 
 /** Pods in the Service's namespace matching its selector, sorted by name. */
 export function selectedPods(ctx: EngineContext, ns: string, sel: Record<string, string>): KObject[] {
+  return selectedPodsUnsorted(ctx, ns, sel).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** The same pods in index order (no sort), for callers that keep their own order. */
+export function selectedPodsUnsorted(ctx: EngineContext, ns: string, sel: Record<string, string>): KObject[] {
   ensurePodLabelIndex(ctx);
   let best: string | undefined;
   let bestN = Infinity;
@@ -46,10 +51,7 @@ export function selectedPods(ctx: EngineContext, ns: string, sel: Record<string,
     }
   }
   if (best === undefined || bestN === 0) return [];
-  return ctx.store
-    .byIndex(POD_LABEL_INDEX, best)
-    .filter((p) => labelsMatch(sel, p.metadata.labels))
-    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  return ctx.store.byIndex(POD_LABEL_INDEX, best).filter((p) => labelsMatch(sel, p.metadata.labels));
 }
 
 /** Pods that may appear as endpoints at all: bound, with an IP, and not finished. */
@@ -95,4 +97,40 @@ export function servicesSelecting(ctx: EngineContext, ns: string, ...labelSets: 
     if (sel && labelSets.some((l) => labelsMatch(sel, l))) out.push(svc);
   }
   return out;
+}
+
+/** Order IPv4 addresses numerically (as the controllers sort addresses). */
+export function compareIP(a: string, b: string): number {
+  // Sorting hundreds of endpoints calls this thousands of times per reconcile: parse without
+  // allocating (a dotted quad read as one number), and fall back to the field-wise compare otherwise.
+  const x = ipv4Number(a);
+  const y = ipv4Number(b);
+  if (x >= 0 && y >= 0) return x - y;
+  const xs = a.split('.').map(Number);
+  const ys = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) if (xs[i] !== ys[i]) return xs[i] - ys[i];
+  return 0;
+}
+
+/** A dotted-quad IPv4 address as a number (0 … 2³²−1), or -1 when the text is not one. */
+export function ipv4Number(s: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (!digits || part > 255) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || !digits || part > 255) return -1;
+  return n * 256 + part;
 }

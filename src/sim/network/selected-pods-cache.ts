@@ -1,0 +1,113 @@
+/**
+ * What the Endpoints and EndpointSlice controllers keep between reconciles of one Service: each
+ * selected pod's contribution (an address / an endpoint), computed once per pod object, and the
+ * contributions sorted by IP. Store objects are never changed in place (a write stores a new
+ * object), so a pod whose object is the one seen last time needs no second look: a reconcile during
+ * a rollout re-evaluates only the pods that changed, and re-sorts an almost sorted list.
+ *
+ * Contributions that did not change keep their identity, so the written subsets / slices share
+ * their address objects with the stored ones and the deep comparisons (the controller's "anything
+ * to write?" and the store's "identical write?") end at the first `===`. The result is exactly what
+ * a rebuild from the store gives — the endpoints tests compare the two after random changes.
+ */
+import type { EngineContext } from '../context';
+import type { KObject } from '../api/types';
+import { deepEqual } from '../api/json';
+import { compareIP, ipv4Number, labelsMatch, selectedPodsUnsorted } from './service-pods';
+
+/** One pod's contribution: `value` is what the controller derives from the pod and the Service. */
+export type PodEntry<V> = { name: string; ip: string; ipKey: number; value: V; dead?: boolean };
+
+type PodRecord<V> = { pod: KObject; entry: PodEntry<V> | undefined };
+
+/** Sort by IP as compareIP does; ties by pod name (the order a stable sort of name-sorted pods leaves). */
+export function byIPThenName<V>(a: PodEntry<V>, b: PodEntry<V>): number {
+  const c = a.ipKey >= 0 && b.ipKey >= 0 ? a.ipKey - b.ipKey : compareIP(a.ip, b.ip);
+  if (c) return c;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export class SelectedPodsCache<V> {
+  private svc: KObject | undefined;
+  private readonly records = new Map<string, PodRecord<V>>();
+  /** Pods the watch saw change since the last update (names in the Service's namespace). */
+  private readonly dirty = new Set<string>();
+  /** Some entry was marked dead and is still in `sorted`. */
+  private removed = false;
+  /** The contributions of the selected pods, sorted by IP then pod name. */
+  sorted: PodEntry<V>[] = [];
+
+  /** `compute` derives a pod's contribution (IP and value) or undefined when the pod is left out. */
+  constructor(private readonly compute: (pod: KObject, svc: KObject) => { ip: string; value: V } | undefined) {}
+
+  /** A pod the Service selects (or selected before a label change) changed: look at it again on the next update. */
+  podChanged(name: string): void {
+    if (this.svc) this.dirty.add(name);
+  }
+
+  /**
+   * Bring the entries up to date with the store for `svc`: only the pods marked by podChanged are
+   * read again; a new Service object (selector, ports, anything) starts over from the pod index.
+   */
+  update(ctx: EngineContext, svc: KObject, sel: Record<string, string>): void {
+    const added: PodEntry<V>[] = [];
+    if (svc !== this.svc) {
+      this.svc = svc;
+      this.records.clear();
+      this.dirty.clear();
+      this.sorted = [];
+      for (const pod of selectedPodsUnsorted(ctx, svc.metadata.namespace ?? 'default', sel)) this.see(pod, svc, added);
+    } else if (this.dirty.size) {
+      const ns = svc.metadata.namespace ?? 'default';
+      for (const name of this.dirty) {
+        const pod = ctx.store.get('Pod', ns, name);
+        if (pod && labelsMatch(sel, pod.metadata.labels)) {
+          this.see(pod, svc, added);
+          continue;
+        }
+        // Gone, or no longer selected.
+        const r = this.records.get(name);
+        if (!r) continue;
+        this.records.delete(name);
+        if (r.entry) {
+          r.entry.dead = true;
+          this.removed = true;
+        }
+      }
+      this.dirty.clear();
+    }
+    if (this.removed) this.sorted = this.sorted.filter((e) => !e.dead);
+    this.removed = false;
+    if (added.length) {
+      // Appended to a sorted list: the sort finds the sorted run and merges the few new ones in.
+      for (const e of added) this.sorted.push(e);
+      this.sorted.sort(byIPThenName);
+    }
+  }
+
+  /** Record one selected pod; a new contribution goes to `added`, a replaced one is marked dead. */
+  private see(pod: KObject, svc: KObject, added: PodEntry<V>[]): void {
+    const name = pod.metadata.name;
+    let r = this.records.get(name);
+    if (r && r.pod === pod) return;
+    const c = this.compute(pod, svc);
+    if (!r) {
+      this.records.set(name, (r = { pod, entry: undefined }));
+    } else {
+      r.pod = pod;
+      const old = r.entry;
+      // The pod changed but what it contributes did not (a status field nobody reads here): keep the old object.
+      if (old && c && old.ip === c.ip && deepEqual(old.value, c.value)) return;
+      if (!old && !c) return;
+      if (old) {
+        old.dead = true;
+        this.removed = true;
+      }
+      r.entry = undefined;
+    }
+    if (c) {
+      r.entry = { name, ip: c.ip, ipKey: ipv4Number(c.ip), value: c.value };
+      added.push(r.entry);
+    }
+  }
+}
