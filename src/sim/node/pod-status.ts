@@ -83,14 +83,13 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
   const cond = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
     const prev = old.find((c) => c.type === type);
     const status = ok ? 'True' : 'False';
-    return {
-      type,
-      status,
-      ...(reason ? { reason } : {}),
-      ...(message ? { message } : {}),
-      lastProbeTime: null,
-      lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : nowIso,
-    };
+    const next: Condition = { type, status } as Condition;
+    if (reason) next.reason = reason;
+    if (message) next.message = message;
+    next.lastProbeTime = null;
+    next.lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : nowIso;
+    // Unchanged: the stored object itself (see `same`).
+    return prev && same(prev, next) ? prev : next;
   };
   const phase = podPhase(w);
   const completed = phase === 'Succeeded' || phase === 'Failed';
@@ -119,17 +118,53 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
   conditions.push(scheduled ? (scheduled as Condition) : cond('PodScheduled', true));
   for (const c of old) if (!conditions.some((x) => x.type === c.type)) conditions.push(c);
   const podIP = w.podIP;
-  const status: Record<string, any> = {
-    phase,
-    conditions,
-    hostIP: nodeIP,
-    hostIPs: [{ ip: nodeIP }],
-    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
-    startTime: w.startTime,
-    ...(inits.length ? { initContainerStatuses: inits.map((c) => containerStatus(c, imageID)) } : {}),
-    containerStatuses: mains.map((c) => containerStatus(c, imageID)),
-    qosClass: pod.status?.qosClass ?? qosClass(pod.spec),
-  };
+  const prev = pod.status;
+  const status: Record<string, any> = { phase, conditions: reuse(prev?.conditions, conditions), hostIP: nodeIP, hostIPs: reuse(prev?.hostIPs, [{ ip: nodeIP }]) };
+  if (podIP) {
+    status.podIP = podIP;
+    status.podIPs = reuse(prev?.podIPs, [{ ip: podIP }]);
+  }
+  status.startTime = w.startTime;
+  if (inits.length) status.initContainerStatuses = reuse(prev?.initContainerStatuses, inits.map((c) => containerStatus(c, imageID)));
+  status.containerStatuses = reuse(prev?.containerStatuses, mains.map((c) => containerStatus(c, imageID)));
+  status.qosClass = prev?.qosClass ?? qosClass(pod.spec);
   if (pod.status?.nominatedNodeName) status.nominatedNodeName = pod.status.nominatedNodeName;
   return status;
+}
+
+/*
+ * A write that changes one thing keeps every other part of the stored status by reference: the
+ * store compares and keeps less, and an unchanged condition or container status is the same object
+ * before and after. Reused only when identical as JSON, keys in the same order, so what is stored
+ * reads exactly as a freshly built status would.
+ */
+
+/** Identical plain JSON, key order included. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !same((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
+  }
+  return true;
+}
+
+/** `next`, with each entry identical to the stored one at its place replaced by it; the stored list itself when all are. */
+function reuse<T>(stored: unknown, next: T[]): T[] {
+  if (!Array.isArray(stored)) return next;
+  let all = stored.length === next.length;
+  for (let i = 0; i < next.length; i++) {
+    if (i < stored.length && same(stored[i], next[i])) next[i] = stored[i];
+    else all = false;
+  }
+  return all ? (stored as T[]) : next;
 }

@@ -43,6 +43,16 @@ type FilterState = {
 };
 
 const pair = (k: string, v: string) => `${k}\u0000${v}`;
+/** CycleState key of the score pass's counts (pair → weight sum). */
+const SCORE_STATE = 'InterPodAffinity/score';
+
+/** A node's score: the weights of the (label, value) pairs it carries. */
+function scoreWith(scores: PairCounts | undefined, node: NodeInfoView): number {
+  if (!scores?.size) return 0;
+  let s = 0;
+  for (const k in node.labels) s += scores.get(pair(k, node.labels[k])) ?? 0;
+  return s;
+}
 
 export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   readonly name = 'InterPodAffinity';
@@ -139,20 +149,18 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, ScorePlu
       for (const t of other.preferredAffinity) if (this.termSelects(t, pod)) bump(t.topologyKey, node.labels[t.topologyKey], t.weight);
       for (const t of other.preferredAntiAffinity) if (this.termSelects(t, pod)) bump(t.topologyKey, node.labels[t.topologyKey], -t.weight);
     }
-    state.set(`${this.name}/score`, scores);
+    state.set(SCORE_STATE, scores);
     return true;
   }
 
-  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
-    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+  scoreNodes(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
+    // The pass reads its state once (a key built per node cost a string per node per pod).
+    const scores = state.get(SCORE_STATE) as PairCounts | undefined;
+    for (let i = 0; i < nodes.length; i++) out[i] = scoreWith(scores, nodes[i]);
   }
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
-    const scores = state.get(`${this.name}/score`) as PairCounts | undefined;
-    if (!scores?.size) return 0;
-    let s = 0;
-    for (const k in node.labels) s += scores.get(pair(k, node.labels[k])) ?? 0;
-    return s;
+    return scoreWith(state.get(SCORE_STATE) as PairCounts | undefined, node);
   }
 
   /** Min–max scaling to 0–100; all equal means 0 everywhere. */
