@@ -12,7 +12,7 @@ import type { EngineContext } from '../context';
 import type { KObject } from '../api/types';
 import { endpointChainName, portProtoHash } from './hash';
 import { SERVICE_NAME_LABEL, ensureSliceIndex, slicesOf } from '../controllers/endpointslice';
-import { compareIP } from '../controllers/endpoints';
+import { compareIP, ipv4Number } from './service-pods';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -69,31 +69,17 @@ export function buildServiceRules(ctx: EngineContext, svc: KObject | undefined):
     const portName: string = sp.name ?? '';
     const spn = `${ns}/${name}${portName ? `:${portName}` : ''}`;
     const hash = portProtoHash(spn, protocol.toLowerCase());
-    const endpoints: ProxyEndpoint[] = [];
-    const seen = new Set<string>();
+    const found: BuiltEndpoint[] = [];
     for (const slice of slices) {
       const p = (slice.ports ?? []).find((x: any) => (x?.name ?? '') === portName && (x?.protocol ?? 'TCP') === protocol);
       if (!p || typeof p.port !== 'number') continue;
+      const key = `${spn}/${protocol}/${p.port}`;
       for (const e of slice.endpoints ?? []) {
-        const ip = e?.addresses?.[0];
-        if (!ip) continue;
-        const ep = `${ip}:${p.port}`;
-        if (seen.has(ep)) continue;
-        seen.add(ep);
-        const ready = e.conditions?.ready !== false;
-        endpoints.push({
-          ip,
-          port: p.port,
-          ...(e.nodeName ? { nodeName: e.nodeName } : {}),
-          ready,
-          serving: e.conditions?.serving ?? ready,
-          terminating: e.conditions?.terminating ?? false,
-          ...(e.targetRef?.kind === 'Pod' ? { pod: `${e.targetRef.namespace ?? ns}/${e.targetRef.name}` } : {}),
-          chain: endpointChainName(spn, protocol.toLowerCase(), ep),
-        });
+        const b = builtEndpoint(e, key, spn, protocol, p.port);
+        if (b) found.push(b);
       }
     }
-    endpoints.sort((a, b) => compareIP(a.ip, b.ip) || a.port - b.port);
+    const endpoints = sortedUnique(found);
     const aff = svc.spec?.sessionAffinity === 'ClientIP';
     out.push({
       name: spn,
@@ -114,6 +100,70 @@ export function buildServiceRules(ctx: EngineContext, svc: KObject | undefined):
       extChain: `KUBE-EXT-${hash}`,
       svlChain: `KUBE-SVL-${hash}`,
     });
+  }
+  return out;
+}
+
+/** A slice endpoint as one service port's rules hold it, with its sort key and `ip:port`. */
+type BuiltEndpoint = { key: string; ep: string; ipKey: number; pe: ProxyEndpoint };
+
+/**
+ * What buildServiceRules made of a slice endpoint object, per service port. Slice endpoints are
+ * frozen store data and the EndpointSlice controller reuses the objects of pods that did not change,
+ * so during a rollout almost every endpoint is found here and its chain name (a SHA-256) is not
+ * computed again.
+ */
+const built = new WeakMap<object, BuiltEndpoint[]>();
+
+/** `key` names the service port and target port (`spn/protocol/port`): one endpoint object may serve several. */
+function builtEndpoint(e: any, key: string, spn: string, protocol: Protocol, port: number): BuiltEndpoint | undefined {
+  let list = typeof e === 'object' && e !== null ? built.get(e) : undefined;
+  if (list) for (const b of list) if (b.key === key) return b;
+  const ip = e?.addresses?.[0];
+  if (!ip) return undefined;
+  const ep = `${ip}:${port}`;
+  const ready = e.conditions?.ready !== false;
+  const ns = spn.slice(0, spn.indexOf('/'));
+  const b: BuiltEndpoint = {
+    key,
+    ep,
+    ipKey: ipv4Number(ip),
+    pe: {
+      ip,
+      port,
+      ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+      ready,
+      serving: e.conditions?.serving ?? ready,
+      terminating: e.conditions?.terminating ?? false,
+      ...(e.targetRef?.kind === 'Pod' ? { pod: `${e.targetRef.namespace ?? ns}/${e.targetRef.name}` } : {}),
+      chain: endpointChainName(spn, protocol.toLowerCase(), ep),
+    },
+  };
+  if (typeof e === 'object' && e !== null) {
+    if (!list) built.set(e, (list = []));
+    list.push(b);
+  }
+  return b;
+}
+
+function byIPThenPort(a: BuiltEndpoint, b: BuiltEndpoint): number {
+  return (a.ipKey >= 0 && b.ipKey >= 0 ? a.ipKey - b.ipKey : compareIP(a.pe.ip, b.pe.ip)) || a.pe.port - b.pe.port;
+}
+
+/**
+ * The endpoints sorted by IP and port, each `ip:port` once (the first found wins, in slice order).
+ * A stable sort keeps equal keys in the order found, so duplicates sit in one run and the first of
+ * each is the one kept — the same as dropping repeats while collecting and sorting after.
+ */
+function sortedUnique(found: BuiltEndpoint[]): ProxyEndpoint[] {
+  found.sort(byIPThenPort);
+  const out: ProxyEndpoint[] = [];
+  let runStart = 0;
+  for (let i = 0; i < found.length; i++) {
+    if (i > 0 && byIPThenPort(found[i - 1], found[i]) !== 0) runStart = i;
+    let dup = false;
+    for (let j = runStart; j < i && !dup; j++) dup = found[j].ep === found[i].ep;
+    if (!dup) out.push(found[i].pe);
   }
   return out;
 }
