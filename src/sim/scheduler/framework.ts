@@ -42,8 +42,11 @@ export type Attempt = {
    * verdicts[count + p * count + i]: score plugin p's normalised score (0–100) for node i (passed nodes only).
    */
   verdicts: Int8Array;
-  /** The rejection's reasons joined with ", " (only for rejected nodes). */
-  reasons: (string | undefined)[];
+  /**
+   * The rejections' reasons joined with ", ", one per node whose verdict is not PASSED, in node
+   * order (passed nodes take no slot: most attempts reject one node of hundreds, or none).
+   */
+  reasons: string[];
   /** Plugin names of the filters, in order (shared). */
   filterNames: readonly string[];
   /** The plugin named for nodes PreFilter excluded. */
@@ -162,7 +165,7 @@ export class Framework {
     }
     const failAtAll = this.verdictScratch;
     const feasibleAt = this.feasibleScratch; // index among the evaluated nodes of each feasible node
-    const reasons: (string | undefined)[] = [];
+    const reasons: string[] = [];
     const statuses = new Map<string, Failure>();
     const feasible = this.feasibleScratchNodes;
     const excluded = allowed ? unresolvable(`node(s) didn't satisfy plugin(s) [${narrowedBy.join(' ')}]`) : undefined;
@@ -173,13 +176,13 @@ export class Framework {
       const node = allNodes[idx];
       if (allowed && !allowed.has(node.name)) {
         failAtAll[m] = PREFILTER_EXCLUDED;
-        reasons[m] = excluded!.reasons[0];
+        reasons.push(excluded!.reasons[0]);
         statuses.set(node.name, excluded!);
       } else {
         const verdict = this.runFilters(state, pod, node, active);
         if (verdict) {
           failAtAll[m] = verdict.index;
-          reasons[m] = verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', ');
+          reasons.push(verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', '));
           statuses.set(node.name, verdict.failure);
         } else {
           failAtAll[m] = PASSED;
@@ -191,8 +194,6 @@ export class Framework {
     }
     feasible.length = f;
     if (!allowed && n) this.nextStartNodeIndex = (start + m) % n;
-    // Only rejected nodes have a reason: when every node passed, keep no per-node array at all.
-    if (f < m) reasons.length = m;
 
     // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
     const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];

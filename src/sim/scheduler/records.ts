@@ -54,14 +54,15 @@ function expand(a: Attempt): SchedulingRecord['attempts'][number] {
   const m = a.count;
   const { names: scorePlugins, weights } = a.scorers;
   const nodes: SchedulingRecord['attempts'][number]['nodes'] = [];
+  let rejected = 0; // reasons are kept for rejected nodes only, in order
   for (let i = 0; i < m; i++) {
     const failAt = a.verdicts[i];
     const filters: { plugin: string; ok: boolean; reason?: string }[] = [];
-    if (failAt === PREFILTER_EXCLUDED) filters.push({ plugin: a.excludedBy ?? 'PreFilter', ok: false, reason: a.reasons[i] });
+    if (failAt === PREFILTER_EXCLUDED) filters.push({ plugin: a.excludedBy ?? 'PreFilter', ok: false, reason: a.reasons[rejected++] });
     else {
       const upto = failAt === PASSED ? a.filterNames.length : failAt + 1;
       for (let f = 0; f < upto; f++) {
-        if (f === failAt) filters.push({ plugin: a.filterNames[f], ok: false, reason: a.reasons[i] });
+        if (f === failAt) filters.push({ plugin: a.filterNames[f], ok: false, reason: a.reasons[rejected++] });
         else filters.push({ plugin: a.filterNames[f], ok: true });
       }
     }
