@@ -17,6 +17,8 @@ describe('cluster layout', () => {
     const a = computeLayout(input, new SlotMemory());
     const b = computeLayout(input, new SlotMemory());
     expect([...a.nodes.keys()]).toEqual(['n-control-plane', 'n-node-1', 'n-node-2']);
+    const many = computeLayout({ ...input, nodes: [node('node-10'), node('node-2'), node('node-1')] }, new SlotMemory());
+    expect([...many.nodes.keys()]).toEqual(['n-node-1', 'n-node-2', 'n-node-10']);
     expect(a).toEqual(b);
   });
 

@@ -93,8 +93,11 @@ export class SlotMemory {
   }
 }
 
+const byName = new Intl.Collator('en', { numeric: true }).compare;
+
+/** Control plane first, then by name in natural order (node-2 before node-10), as a person reads them. */
 export function sortNodes(nodes: NodeView[]): NodeView[] {
-  return [...nodes].sort((a, b) => (a.role === b.role ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.role === 'control-plane' ? -1 : 1));
+  return [...nodes].sort((a, b) => (a.role === b.role ? byName(a.name, b.name) : a.role === 'control-plane' ? -1 : 1));
 }
 
 /**
