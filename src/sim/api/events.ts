@@ -87,18 +87,16 @@ export class EventRecorder {
       }
     }
     const name = `${involved.metadata.name}.${this.random.hex(16)}`;
+    // Built by assignment, not spreads (one event per pod step); the keys keep this order.
+    const involvedObject: Record<string, unknown> = { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.metadata.name };
+    if (involved.metadata.namespace) involvedObject.namespace = involved.metadata.namespace;
+    if (involved.metadata.uid) involvedObject.uid = involved.metadata.uid;
+    if (fieldPath) involvedObject.fieldPath = fieldPath;
     const event: KObject = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: ns, uid: this.random.uuid(), resourceVersion: '', creationTimestamp: now },
-      involvedObject: {
-        apiVersion: involved.apiVersion,
-        kind: involved.kind,
-        name: involved.metadata.name,
-        ...(involved.metadata.namespace ? { namespace: involved.metadata.namespace } : {}),
-        ...(involved.metadata.uid ? { uid: involved.metadata.uid } : {}),
-        ...(fieldPath ? { fieldPath } : {}),
-      },
+      involvedObject,
       reason,
       message,
       source: this.sourceObject(source),
@@ -123,13 +121,15 @@ export class EventRecorder {
 
   /** One `source` object per component and host, shared by their events (which are never modified in place). */
   private sourceObject(source: EventSource): EventSource {
-    const key = `${source.component}\u0000${source.host ?? ''}\u0000${source.host === undefined ? 0 : 1}`;
-    let s = this.sources.get(key);
-    if (!s) this.sources.set(key, (s = { ...source }));
+    // By component, then host (undefined and '' apart): no key string built per event.
+    let byHost = this.sources.get(source.component);
+    if (!byHost) this.sources.set(source.component, (byHost = new Map()));
+    let s = byHost.get(source.host);
+    if (!s) byHost.set(source.host, (s = { ...source }));
     return s;
   }
 
-  private readonly sources = new Map<string, EventSource>();
+  private readonly sources = new Map<string, Map<string | undefined, EventSource>>();
 
   /** Drop events older than an hour (the API server's --event-ttl) and forget closed aggregation windows. */
   private expire(): void {

@@ -139,22 +139,26 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
  * reads exactly as a freshly built status would.
  */
 
+/** Key lists by nesting depth, reused (the comparison runs on every status write). */
+const keyScratch: string[][] = [];
+
 /** Identical plain JSON, key order included. */
-function same(a: unknown, b: unknown): boolean {
+function same(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || !same((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
-  }
+  const keys = (keyScratch[depth] ??= []);
+  let n = 0;
+  for (const k in a) keys[n++] = k;
+  let i = 0;
+  for (const k in b) if (i >= n || keys[i++] !== k) return false;
+  if (i !== n) return false;
+  for (let j = 0; j < n; j++) if (!same((a as Record<string, unknown>)[keys[j]], (b as Record<string, unknown>)[keys[j]], depth + 1)) return false;
   return true;
 }
 
