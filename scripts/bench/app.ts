@@ -132,8 +132,11 @@ async function shapes(page: Page) {
     nodes: document.querySelectorAll('g.node').length,
     pods: document.querySelectorAll('g.pod').length,
     services: document.querySelectorAll('g.service').length,
-    // A dense view bundles a Service's lines into one path: count its segments.
-    edges: [...document.querySelectorAll('path.edge')].reduce((n, e) => n + (e.getAttribute('d')?.match(/M/g)?.length ?? 0), 0),
+    // Endpoint lines: SVG paths (a dense view bundles a Service's lines into one path: count its segments),
+    // or, when the canvas draws them (dot density), the endpoints of the Services drawn.
+    edges:
+      [...document.querySelectorAll('path.edge')].reduce((n, e) => n + (e.getAttribute('d')?.match(/M/g)?.length ?? 0), 0) ||
+      [...window.podium.cluster.getState().rows.values()].filter((r: any) => r.kind === 'Service' && r.namespace === 'default' && r.name !== 'kubernetes').reduce((n: number, r: any) => n + r.endpoints.length, 0),
   }));
 }
 

@@ -39,7 +39,7 @@ export type LineScene = View & { lines: Line[] };
 
 /** The part of CanvasRenderingContext2D used here (a recording fake stands in for it in tests). */
 export type Ctx = Pick<
-  CanvasRenderingContext2D,
+  CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
   'setTransform' | 'clearRect' | 'save' | 'restore' | 'beginPath' | 'rect' | 'clip' | 'moveTo' | 'lineTo' | 'arc' | 'fill' | 'stroke' | 'setLineDash'
 > & { globalAlpha: number; fillStyle: unknown; strokeStyle: unknown; lineWidth: number };
 
@@ -238,19 +238,30 @@ export function readPalette(el: Element): Palette {
 /** Past this many changed dots, one full repaint is cheaper than many small ones. */
 const MAX_DIRTY = 80;
 
+const transferred = new WeakMap<HTMLCanvasElement, OffscreenCanvas>();
+
 /** One canvas element with its 2D context. */
 class Layer {
-  readonly ctx: CanvasRenderingContext2D | null;
-  constructor(readonly el: HTMLCanvasElement) {
-    this.ctx = el.getContext('2d');
+  readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  /** What is drawn on: the element, or the OffscreenCanvas it handed its drawing to. */
+  private readonly target: { width: number; height: number };
+  constructor(el: HTMLCanvasElement) {
+    // Drawn through an OffscreenCanvas where there is one, even on this thread: its frames go to the
+    // compositor on their own, where an element's canvas was copied in the page's commit on the main thread
+    // (without a GPU that commit was a third of the main thread's time in a rollout).
+    // An element hands its drawing over once; a remounted view (React's StrictMode mounts twice) reuses it.
+    let off = transferred.get(el);
+    if (!off && typeof el.transferControlToOffscreen === 'function') transferred.set(el, (off = el.transferControlToOffscreen()));
+    this.target = off ?? el;
+    this.ctx = off ? off.getContext('2d') : el.getContext('2d');
   }
   resize(w: number, h: number): void {
-    this.el.width = Math.max(1, Math.round(w));
-    this.el.height = Math.max(1, Math.round(h));
+    this.target.width = Math.max(1, Math.round(w));
+    this.target.height = Math.max(1, Math.round(h));
   }
   clear(): void {
     this.ctx?.setTransform(1, 0, 0, 1, 0, 0);
-    this.ctx?.clearRect(0, 0, this.el.width, this.el.height);
+    this.ctx?.clearRect(0, 0, this.target.width, this.target.height);
   }
 }
 
