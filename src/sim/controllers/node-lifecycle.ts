@@ -244,6 +244,9 @@ export class NodeLifecycleController extends Controller {
    */
   private evictPods(node: KObject): number | undefined {
     const noExecute = taintsOf(node).filter((t) => t.effect === 'NoExecute');
+    // No NoExecute taint and no eviction pending anywhere: every pod below would be left alone (the
+    // usual case, on each of a node's updates), so skip the walk over its pods.
+    if (!noExecute.length && !this.pendingEviction.size) return undefined;
     const now = this.ctx.clock.now;
     let next: number | undefined;
     for (const pod of this.ctx.store.byIndex(PODS_BY_NODE, node.metadata.name)) {

@@ -122,13 +122,18 @@ export class Scheduler {
     const pod = c.type === 'DELETED' ? undefined : c.object;
     const old = c.type === 'MODIFIED' ? c.old : c.type === 'DELETED' ? c.object : undefined;
     this.cache.updatePod(c.object.metadata.uid, pod, old);
-    const key = podKey(c.object);
     if (pod && responsibleFor(pod)) {
       const specChanged = !!old && (old.spec !== pod.spec || old.metadata.labels !== pod.metadata.labels) && !(deepEqual(old.spec, pod.spec) && deepEqual(old.metadata.labels, pod.metadata.labels));
-      this.queue.addOrUpdate(key, pod, specChanged);
-    } else if (this.queue.get(key)) {
-      this.queue.delete(key);
-      this.records.settle(key);
+      this.queue.addOrUpdate(podKey(pod), pod, specChanged);
+    } else if (!old?.spec?.nodeName) {
+      // A previous version with a node was seen here and took the pod out of the queue: only a pod
+      // leaving the scheduler's hands now (bound, deleted, handed to another scheduler) can be queued.
+      // (Saves a key and a lookup on each of the kubelet's status writes.)
+      const key = podKey(c.object);
+      if (this.queue.get(key)) {
+        this.queue.delete(key);
+        this.records.settle(key);
+      }
     }
     // Cluster events that may let waiting pods fit.
     const wasAssigned = !!old && isAssigned(old);
