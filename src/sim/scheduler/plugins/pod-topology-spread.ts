@@ -80,7 +80,12 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     }
     if (!reqs.length) return undefined;
     const seen = new Set<string>();
-    return { requirements: reqs.filter((r) => !seen.has(JSON.stringify(r)) && !!seen.add(JSON.stringify(r))) };
+    return {
+      requirements: reqs.filter((r) => {
+        const k = JSON.stringify(r);
+        return !seen.has(k) && !!seen.add(k);
+      }),
+    };
   }
 
   private eligible(c: TopologySpreadConstraint, pod: PodInfo, node: NodeInfoView): boolean {
@@ -154,8 +159,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     if (requireAll) for (const n of nodes) if (!constraints.every((c) => c.topologyKey in n.labels)) ignored.add(n.name);
     const counts: (Map<string, number> | undefined)[] = [];
     const weights: number[] = [];
+    // The default constraints share one selector: look its counter up once.
+    let counter: ReturnType<SchedulerCache['counter']> | undefined;
+    let counterSelector: Selector | undefined;
     for (const c of constraints) {
-      const counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+      if (!counter || c.selector !== counterSelector) {
+        counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+        counterSelector = c.selector;
+      }
       if (c.topologyKey === HOSTNAME) {
         counts.push(counter.perNode);
         weights.push(Math.log(nodes.length - ignored.size + 2));
@@ -208,15 +219,16 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
   /** Fewer matching pods is better: 100 × (max + min − score) / max; ignored nodes get 0. */
   normalize(state: CycleState, _pod: PodInfo, scores: number[], nodes: readonly NodeInfoView[]): void {
     const s = state.get(SCORE_STATE) as ScoreState;
+    const ignored = s.ignored.size ? s.ignored : undefined;
     let min = Infinity;
     let max = 0;
     for (let i = 0; i < scores.length; i++) {
-      if (s.ignored.has(nodes[i].name)) continue;
+      if (ignored?.has(nodes[i].name)) continue;
       if (scores[i] < min) min = scores[i];
       if (scores[i] > max) max = scores[i];
     }
     for (let i = 0; i < scores.length; i++) {
-      if (s.ignored.has(nodes[i].name)) scores[i] = 0;
+      if (ignored?.has(nodes[i].name)) scores[i] = 0;
       else if (max === 0) scores[i] = 100;
       else scores[i] = Math.trunc((100 * (max + min - scores[i])) / max);
     }
