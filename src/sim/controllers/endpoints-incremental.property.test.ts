@@ -15,7 +15,7 @@ import { endpointChainName } from '../network/hash';
 import { SelectedPodsCache } from '../network/selected-pods-cache';
 import type { EngineContext } from '../context';
 
-const OPS = ['add', 'ready', 'unready', 'delete', 'terminate', 'relabel', 'ip', 'finish', 'svc', 'svcedit', 'svcdel', 'epedit', 'tick'] as const;
+const OPS = ['add', 'ready', 'unready', 'delete', 'terminate', 'relabel', 'ip', 'finish', 'svc', 'svcedit', 'svcdel', 'epedit', 'status', 'ports', 'host', 'tick'] as const;
 type Op = { op: (typeof OPS)[number]; i: number; j: number };
 
 function engine(seed: number, fromScratch: boolean): { e: TestEngine; proxy: KubeProxy; log: string[] } {
@@ -111,6 +111,16 @@ function apply(e: TestEngine, { op, i, j }: Op, ipSeq: { n: number }): void {
       // Someone edits the controller's Endpoints by hand: it is put back.
       if (e.get('Endpoints', svcName)) api.mutate('Endpoints', 'default', svcName, (ep) => void (ep.subsets = [{ addresses: [{ ip: '1.2.3.4' }], ports: [{ port: 1, protocol: 'TCP' }] }]));
       return;
+    case 'status':
+      // A write that changes nothing an endpoint shows (the controllers skip re-reading the pod).
+      if (pod) api.mutate('Pod', 'default', name, (p) => void (p.status = { ...p.status, containerStatuses: [{ name: 'c', ready: j % 2 === 0, restartCount: j }] }));
+      return;
+    case 'ports':
+      if (pod) api.mutate('Pod', 'default', name, (p) => void (p.spec.containers[0].ports = j % 3 ? [{ name: 'http', containerPort: 80 + (j % 3) }] : [{ name: 'metrics', containerPort: 9090 }]));
+      return;
+    case 'host':
+      if (pod) api.mutate('Pod', 'default', name, (p) => void (p.spec = { ...p.spec, hostname: `h${j}`, subdomain: j % 2 ? 's1' : 's0' }));
+      return;
     case 'tick':
       e.advance(100 * (j + 1));
       return;
@@ -179,7 +189,7 @@ describe('incrementally kept Endpoints and EndpointSlices write exactly what a r
         expect(inc.proxy.servicePorts()).toEqual(inc.proxy.rebuildFromScratch());
         for (const sp of inc.proxy.servicePorts()) expect(sp.endpoints).toEqual(endpointsFromSlices(inc.e.ctx, sp));
       }),
-      { seed, numRuns: 60 },
+      { seed, numRuns: 100 },
     );
   });
 

@@ -10,9 +10,9 @@ import { Controller, type ReconcileResult } from './controller';
 import type { Change, KObject, NewObject } from '../api/types';
 import { keyOf, splitKey } from '../api/types';
 import { deepEqual } from '../api/json';
-import { compareIP, hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
+import { compareIP, endpointInputsChanged, hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
 import type { EngineContext } from '../context';
-import { SelectedPodsCache } from '../network/selected-pods-cache';
+import { SelectedPodsCache, type Contribution } from '../network/selected-pods-cache';
 
 type Address = { ip: string; hostname?: string; nodeName?: string; targetRef: { kind: 'Pod'; namespace: string; name: string; uid: string } };
 type Subset = { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: { name?: string; port: number; protocol: string; appProtocol?: string }[] };
@@ -20,7 +20,7 @@ type Subset = { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: { 
 export const endpointsController = (ctx: EngineContext, onReady: () => void) => new EndpointsController(ctx, onReady);
 
 /** What one pod adds to a Service's Endpoints: an address under the subset of its resolved ports. */
-type AddressEntry = { key: string; ports: Subset['ports'] & object; ready: boolean; address: Address };
+type AddressEntry = { ports: Subset['ports'] & object; ready: boolean; address: Address };
 
 export class EndpointsController extends Controller {
   readonly name = 'endpoint-controller';
@@ -34,8 +34,9 @@ export class EndpointsController extends Controller {
     this.ctx.store.watch('Pod', (c: Change) => {
       const ns = c.object.metadata.namespace ?? 'default';
       const old = c.type === 'MODIFIED' ? c.old.metadata.labels : undefined;
+      const relevant = c.type !== 'MODIFIED' || endpointInputsChanged(c.old, c.object);
       for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) {
-        this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
+        if (relevant) this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
         this.enqueue(svc);
       }
     });
@@ -94,11 +95,13 @@ export class EndpointsController extends Controller {
     cache.update(this.ctx, svc, sel);
     // Subsets come in the order of their first pod by name (desiredSubsets walks pods by name);
     // within one, addresses by IP.
-    const groups = new Map<string, { first: string; ports: Subset['ports'] & object; addresses?: Address[]; notReadyAddresses?: Address[] }>();
+    type Group = { first: string; ports: Subset['ports'] & object; addresses?: Address[]; notReadyAddresses?: Address[] };
+    const byId: (Group | undefined)[] = new Array(cache.groupCount);
+    const list: Group[] = [];
     for (const e of cache.sorted) {
       const v = e.value;
-      let g = groups.get(v.key);
-      if (!g) groups.set(v.key, (g = { first: e.name, ports: v.ports }));
+      let g = byId[e.group];
+      if (!g) list.push((byId[e.group] = g = { first: e.name, ports: v.ports }));
       else if (e.name < g.first) {
         g.first = e.name;
         g.ports = v.ports;
@@ -106,7 +109,6 @@ export class EndpointsController extends Controller {
       if (v.ready) (g.addresses ??= []).push(v.address);
       else (g.notReadyAddresses ??= []).push(v.address);
     }
-    const list = [...groups.values()];
     if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
     return list.map((g) => {
       const s: Subset = {};
@@ -119,7 +121,7 @@ export class EndpointsController extends Controller {
 }
 
 /** The address one pod adds to the Endpoints of `svc`, or undefined when it adds none (as desiredSubsets decides). */
-function addressEntry(pod: KObject, svc: KObject): { ip: string; value: AddressEntry } | undefined {
+function addressEntry(pod: KObject, svc: KObject): Contribution<AddressEntry> | undefined {
   const publish = svc.spec?.publishNotReadyAddresses === true;
   const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
   if (!hasAddress(pod)) return undefined;
@@ -128,7 +130,7 @@ function addressEntry(pod: KObject, svc: KObject): { ip: string; value: AddressE
   if (!ports.length && svcPorts.length) return undefined;
   const ns = svc.metadata.namespace ?? 'default';
   const address: Address = { ip: pod.status.podIP, ...hostnameFor(pod, svc), nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid } };
-  return { ip: pod.status.podIP, value: { key: portsKey(ports), ports, ready: publish || podReady(pod), address } };
+  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { ports, ready: publish || podReady(pod), address } };
 }
 
 function resolvedPorts(pod: KObject, svcPorts: any[]): NonNullable<Subset['ports']> {

@@ -11,10 +11,10 @@ import { Controller, type ReconcileResult } from './controller';
 import type { Change, KObject } from '../api/types';
 import { keyOf, splitKey } from '../api/types';
 import { deepEqual } from '../api/json';
-import { hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
+import { endpointInputsChanged, hasAddress, podReady, podTerminating, selectedPods, selectorOf, servicesSelecting, targetPortFor } from '../network/service-pods';
 import { compareIP, hostnameFor } from './endpoints';
 import type { EngineContext } from '../context';
-import { SelectedPodsCache } from '../network/selected-pods-cache';
+import { SelectedPodsCache, type Contribution } from '../network/selected-pods-cache';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -51,7 +51,7 @@ export function slicesOf(ctx: EngineContext, ns: string, service: string): KObje
 export const endpointSliceController = (ctx: EngineContext, onReady: () => void) => new EndpointSliceController(ctx, onReady);
 
 /** What one pod adds to a Service's slices: an endpoint in the group of its resolved ports. */
-type EndpointEntry = { key: string; ports: SlicePort[]; endpoint: SliceEndpoint };
+type EndpointEntry = { ports: SlicePort[]; endpoint: SliceEndpoint };
 
 export class EndpointSliceController extends Controller {
   readonly name = 'endpointslice-controller';
@@ -66,8 +66,9 @@ export class EndpointSliceController extends Controller {
     this.ctx.store.watch('Pod', (c: Change) => {
       const ns = c.object.metadata.namespace ?? 'default';
       const old = c.type === 'MODIFIED' ? c.old.metadata.labels : undefined;
+      const relevant = c.type !== 'MODIFIED' || endpointInputsChanged(c.old, c.object);
       for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) {
-        this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
+        if (relevant) this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
         this.enqueue(svc);
       }
     });
@@ -165,12 +166,12 @@ export class EndpointSliceController extends Controller {
 }
 
 /** The endpoint one pod adds to the slices of `svc`, or undefined when it adds none (as desiredSlices decides). */
-function endpointEntry(pod: KObject, svc: KObject): { ip: string; value: EndpointEntry } | undefined {
+function endpointEntry(pod: KObject, svc: KObject): Contribution<EndpointEntry> | undefined {
   if (!hasAddress(pod)) return undefined;
   const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
   const ports = slicePorts(pod, svcPorts);
   if (!ports.length && svcPorts.length) return undefined;
-  return { ip: pod.status.podIP, value: { key: portsKey(ports), ports, endpoint: podEndpoint(pod, svc) } };
+  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { ports, endpoint: podEndpoint(pod, svc) } };
 }
 
 function slicePorts(pod: KObject, svcPorts: any[]): SlicePort[] {
@@ -225,18 +226,19 @@ function desiredSlices(ctx: EngineContext, svc: KObject, sel: Record<string, str
 function slicesFromCache(cache: SelectedPodsCache<EndpointEntry>): Desired[] {
   // Groups come in the order of their first pod by name (desiredSlices walks pods by name); within
   // one, endpoints by IP.
-  const groups = new Map<string, { first: string; g: Desired }>();
+  type Group = { first: string; g: Desired };
+  const byId: (Group | undefined)[] = new Array(cache.groupCount);
+  const list: Group[] = [];
   for (const e of cache.sorted) {
     const v = e.value;
-    let x = groups.get(v.key);
-    if (!x) groups.set(v.key, (x = { first: e.name, g: { ports: v.ports, endpoints: [] } }));
+    let x = byId[e.group];
+    if (!x) list.push((byId[e.group] = x = { first: e.name, g: { ports: v.ports, endpoints: [] } }));
     else if (e.name < x.first) {
       x.first = e.name;
       x.g.ports = v.ports;
     }
     x.g.endpoints.push(v.endpoint);
   }
-  const list = [...groups.values()];
   if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
   return chunk(
     list.map((x) => x.g),

@@ -15,8 +15,13 @@ import type { KObject } from '../api/types';
 import { deepEqual } from '../api/json';
 import { compareIP, ipv4Number, labelsMatch, selectedPodsUnsorted } from './service-pods';
 
-/** One pod's contribution: `value` is what the controller derives from the pod and the Service. */
-export type PodEntry<V> = { name: string; ip: string; ipKey: number; value: V; dead?: boolean };
+/**
+ * One pod's contribution: `value` is what the controller derives from the pod and the Service;
+ * `group` numbers its `groupKey` (pods whose ports resolve alike share a subset / slice group), so
+ * grouping needs no string lookups.
+ */
+export type PodEntry<V> = { name: string; ip: string; ipKey: number; group: number; value: V; dead?: boolean };
+export type Contribution<V> = { ip: string; groupKey: string; value: V };
 
 type PodRecord<V> = { pod: KObject; entry: PodEntry<V> | undefined };
 
@@ -38,7 +43,15 @@ export class SelectedPodsCache<V> {
   sorted: PodEntry<V>[] = [];
 
   /** `compute` derives a pod's contribution (IP and value) or undefined when the pod is left out. */
-  constructor(private readonly compute: (pod: KObject, svc: KObject) => { ip: string; value: V } | undefined) {}
+  constructor(private readonly compute: (pod: KObject, svc: KObject) => Contribution<V> | undefined) {}
+
+  /** Group numbers, in the order the keys were first seen (0, 1, …; never reused). */
+  private readonly groupIds = new Map<string, number>();
+
+  /** How many group numbers exist (an upper bound for `group`). */
+  get groupCount(): number {
+    return this.groupIds.size;
+  }
 
   /** A pod the Service selects (or selected before a label change) changed: look at it again on the next update. */
   podChanged(name: string): void {
@@ -97,7 +110,7 @@ export class SelectedPodsCache<V> {
       r.pod = pod;
       const old = r.entry;
       // The pod changed but what it contributes did not (a status field nobody reads here): keep the old object.
-      if (old && c && old.ip === c.ip && deepEqual(old.value, c.value)) return;
+      if (old && c && old.ip === c.ip && this.groupIds.get(c.groupKey) === old.group && deepEqual(old.value, c.value)) return;
       if (!old && !c) return;
       if (old) {
         old.dead = true;
@@ -106,7 +119,9 @@ export class SelectedPodsCache<V> {
       r.entry = undefined;
     }
     if (c) {
-      r.entry = { name, ip: c.ip, ipKey: ipv4Number(c.ip), value: c.value };
+      let group = this.groupIds.get(c.groupKey);
+      if (group === undefined) this.groupIds.set(c.groupKey, (group = this.groupIds.size));
+      r.entry = { name, ip: c.ip, ipKey: ipv4Number(c.ip), group, value: c.value };
       added.push(r.entry);
     }
   }

@@ -5,6 +5,7 @@
  */
 import type { EngineContext } from '../context';
 import type { KObject } from '../api/types';
+import { deepEqual } from '../api/json';
 
 const POD_LABEL_INDEX = 'network.podsByLabel';
 
@@ -87,6 +88,43 @@ export function targetPortFor(pod: KObject, svcPort: any): number | undefined {
 export function containerPortName(pod: KObject, port: number, protocol: string): string | undefined {
   for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.containerPort === port && (p.protocol ?? 'TCP') === protocol) return p.name;
   return undefined;
+}
+
+/**
+ * Could this pod change alter what the pod adds to a Service's Endpoints or slices? Only these
+ * fields go into an address or endpoint (and labels into selection): a status write that touches
+ * only container statuses or other conditions cannot, and the controllers skip re-reading the pod.
+ */
+export function endpointInputsChanged(old: KObject, pod: KObject): boolean {
+  if (old === pod) return false;
+  const a = old.status;
+  const b = pod.status;
+  if (a?.podIP !== b?.podIP || a?.phase !== b?.phase || podReady(old) !== podReady(pod)) return true;
+  const m = old.metadata;
+  const n = pod.metadata;
+  if (m.deletionTimestamp !== n.deletionTimestamp || m.uid !== n.uid || m.name !== n.name || !sameLabels(m.labels, n.labels)) return true;
+  const s = old.spec;
+  const t = pod.spec;
+  if (s === t) return false;
+  if (s?.nodeName !== t?.nodeName || s?.hostname !== t?.hostname || s?.subdomain !== t?.subdomain) return true;
+  const x = s?.containers;
+  const y = t?.containers;
+  if (x === y) return false;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return true;
+  for (let i = 0; i < x.length; i++) if (!deepEqual(x[i]?.ports, y[i]?.ports)) return true;
+  return false;
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 /** Services in `ns` whose selector matches either label set (a label change may move a pod between Services). */
