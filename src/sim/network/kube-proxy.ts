@@ -73,11 +73,7 @@ export function buildServiceRules(ctx: EngineContext, svc: KObject | undefined):
     for (const slice of slices) {
       const p = (slice.ports ?? []).find((x: any) => (x?.name ?? '') === portName && (x?.protocol ?? 'TCP') === protocol);
       if (!p || typeof p.port !== 'number') continue;
-      const key = `${spn}/${protocol}/${p.port}`;
-      for (const e of slice.endpoints ?? []) {
-        const b = builtEndpoint(e, key, spn, protocol, p.port);
-        if (b) found.push(b);
-      }
+      for (const b of builtSlice(slice, `${spn}/${protocol}/${p.port}`, spn, protocol, p.port)) found.push(b);
     }
     const endpoints = sortedUnique(found);
     const aff = svc.spec?.sessionAffinity === 'ClientIP';
@@ -144,6 +140,22 @@ function builtEndpoint(e: any, key: string, spn: string, protocol: Protocol, por
     list.push(b);
   }
   return b;
+}
+
+/** The same per slice object: a slice the controller did not rewrite costs one lookup, not one per endpoint. */
+const builtSlices = new WeakMap<object, { key: string; list: BuiltEndpoint[] }[]>();
+
+function builtSlice(slice: KObject, key: string, spn: string, protocol: Protocol, port: number): BuiltEndpoint[] {
+  let memo = builtSlices.get(slice);
+  if (memo) for (const m of memo) if (m.key === key) return m.list;
+  const list: BuiltEndpoint[] = [];
+  for (const e of Array.isArray(slice.endpoints) ? slice.endpoints : []) {
+    const b = builtEndpoint(e, key, spn, protocol, port);
+    if (b) list.push(b);
+  }
+  if (!memo) builtSlices.set(slice, (memo = []));
+  memo.push({ key, list });
+  return list;
 }
 
 function byIPThenPort(a: BuiltEndpoint, b: BuiltEndpoint): number {
