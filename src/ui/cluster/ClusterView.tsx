@@ -78,6 +78,8 @@ export function ClusterView() {
       window.removeEventListener('resize', onResize);
       resizeObserver?.disconnect();
       if (frame.current) cancelAnimationFrame(frame.current);
+      // A remount (React's StrictMode mounts twice in development) must be able to ask for frames again.
+      frame.current = 0;
     };
   }, []);
 
