@@ -93,31 +93,36 @@ export class EndpointsController extends Controller {
     let cache = this.caches.get(key);
     if (!cache) this.caches.set(key, (cache = new SelectedPodsCache(addressEntry)));
     cache.update(this.ctx, svc, sel);
-    // Subsets come in the order of their first pod by name (desiredSubsets walks pods by name);
-    // within one, addresses by IP.
-    type Group = { first: string; ports: Subset['ports'] & object; addresses?: Address[]; notReadyAddresses?: Address[] };
-    const byId: (Group | undefined)[] = new Array(cache.groupCount);
-    const list: Group[] = [];
-    for (const e of cache.sorted) {
-      const v = e.value;
-      let g = byId[e.group];
-      if (!g) list.push((byId[e.group] = g = { first: e.name, ports: v.ports }));
-      else if (e.name < g.first) {
-        g.first = e.name;
-        g.ports = v.ports;
-      }
-      if (v.ready) (g.addresses ??= []).push(v.address);
-      else (g.notReadyAddresses ??= []).push(v.address);
-    }
-    if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
-    return list.map((g) => {
-      const s: Subset = {};
-      if (g.addresses) s.addresses = g.addresses;
-      if (g.notReadyAddresses) s.notReadyAddresses = g.notReadyAddresses;
-      if (g.ports.length) s.ports = g.ports;
-      return s;
-    });
+    return cache.output(() => subsetsFromCache(cache));
   }
+}
+
+/** The subsets from the kept addresses (as desiredSubsets would make them). */
+function subsetsFromCache(cache: SelectedPodsCache<AddressEntry>): Subset[] {
+  // Subsets come in the order of their first pod by name (desiredSubsets walks pods by name);
+  // within one, addresses by IP.
+  type Group = { first: string; ports: Subset['ports'] & object; addresses?: Address[]; notReadyAddresses?: Address[] };
+  const byId: (Group | undefined)[] = new Array(cache.groupCount);
+  const list: Group[] = [];
+  for (const e of cache.sorted) {
+    const v = e.value;
+    let g = byId[e.group];
+    if (!g) list.push((byId[e.group] = g = { first: e.name, ports: v.ports }));
+    else if (e.name < g.first) {
+      g.first = e.name;
+      g.ports = v.ports;
+    }
+    if (v.ready) (g.addresses ??= []).push(v.address);
+    else (g.notReadyAddresses ??= []).push(v.address);
+  }
+  if (list.length > 1) list.sort((a, b) => (a.first < b.first ? -1 : 1));
+  return list.map((g) => {
+    const s: Subset = {};
+    if (g.addresses) s.addresses = g.addresses;
+    if (g.notReadyAddresses) s.notReadyAddresses = g.notReadyAddresses;
+    if (g.ports.length) s.ports = g.ports;
+    return s;
+  });
 }
 
 /** The address one pod adds to the Endpoints of `svc`, or undefined when it adds none (as desiredSubsets decides). */

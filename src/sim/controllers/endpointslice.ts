@@ -84,7 +84,7 @@ export class EndpointSliceController extends Controller {
     let cache = this.caches.get(key);
     if (!cache) this.caches.set(key, (cache = new SelectedPodsCache(endpointEntry)));
     cache.update(this.ctx, svc, sel);
-    return slicesFromCache(cache);
+    return cache.output(() => slicesFromCache(cache));
   }
 
   reconcile(key: string): ReconcileResult {

@@ -37,6 +37,10 @@ export class SelectedPodsCache<V> {
   private readonly records = new Map<string, PodRecord<V>>();
   /** Pods the watch saw change since the last update (names in the Service's namespace). */
   private readonly dirty = new Set<string>();
+  /** Moves whenever `sorted` changes. */
+  private version = 0;
+  private memoVersion = -1;
+  private memoValue: unknown;
   /** Some entry was marked dead and is still in `sorted`. */
   private removed = false;
   /** The contributions of the selected pods, sorted by IP then pod name. */
@@ -66,6 +70,7 @@ export class SelectedPodsCache<V> {
     const added: PodEntry<V>[] = [];
     if (svc !== this.svc) {
       this.svc = svc;
+      this.version++;
       this.records.clear();
       this.dirty.clear();
       this.sorted = [];
@@ -89,13 +94,30 @@ export class SelectedPodsCache<V> {
       }
       this.dirty.clear();
     }
-    if (this.removed) this.sorted = this.sorted.filter((e) => !e.dead);
+    if (this.removed) {
+      this.sorted = this.sorted.filter((e) => !e.dead);
+      this.version++;
+    }
     this.removed = false;
     if (added.length) {
       // Appended to a sorted list: the sort finds the sorted run and merges the few new ones in.
       for (const e of added) this.sorted.push(e);
       this.sorted.sort(byIPThenName);
+      this.version++;
     }
+  }
+
+  /**
+   * What `build` makes of the entries, built again only after they changed. Reconciles that find
+   * nothing new (the controller's own write brings it back) hand the same subsets / slices again,
+   * which the stored object holds, so the comparison is one `===` instead of a walk.
+   */
+  output<T>(build: () => T): T {
+    if (this.memoVersion !== this.version) {
+      this.memoValue = build();
+      this.memoVersion = this.version;
+    }
+    return this.memoValue as T;
   }
 
   /** Record one selected pod; a new contribution goes to `added`, a replaced one is marked dead. */
