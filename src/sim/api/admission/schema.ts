@@ -216,18 +216,37 @@ export function hasSchema(apiVersion: string, kind: string): boolean {
 // ---- quantities in canonical form ----
 
 const hasQuantityMemo = new Map<string, boolean>();
+/** Inline (non-$ref) nodes' answers, kept once no $ref is being worked out (see holdsQuantity). */
+const inlineMemo = new WeakMap<Schema, boolean>();
+let refsInProgress = 0;
 
-/** Whether a schema node can hold a quantity somewhere below it (memoised per definition). */
+/** Whether a schema node can hold a quantity somewhere below it (memoised per definition and node). */
 function holdsQuantity(node: Schema): boolean {
   if (node.$ref) {
-    const name = node.$ref.slice(REF_PREFIX.length);
-    const memo = hasQuantityMemo.get(name);
+    // Keyed by the reference itself: no name sliced out on every visit.
+    const memo = hasQuantityMemo.get(node.$ref);
     if (memo !== undefined) return memo;
-    hasQuantityMemo.set(name, false); // cycles (JSONSchemaProps-style) count as none
-    const found = holdsQuantity(DEFINITIONS[name] ?? {});
-    hasQuantityMemo.set(name, found);
+    const name = node.$ref.slice(REF_PREFIX.length);
+    hasQuantityMemo.set(node.$ref, false); // cycles (JSONSchemaProps-style) count as none
+    refsInProgress++;
+    let found: boolean;
+    try {
+      found = holdsQuantity(DEFINITIONS[name] ?? {});
+    } finally {
+      refsInProgress--;
+    }
+    hasQuantityMemo.set(node.$ref, found);
     return found;
   }
+  const memo = inlineMemo.get(node);
+  if (memo !== undefined) return memo;
+  const found = inlineHoldsQuantity(node);
+  // While a $ref is being worked out its provisional `false` may be in this answer: keep only final ones.
+  if (!refsInProgress) inlineMemo.set(node, found);
+  return found;
+}
+
+function inlineHoldsQuantity(node: Schema): boolean {
   if (node['x-kubernetes-quantity']) return true;
   if (node.properties && Object.values(node.properties).some(holdsQuantity)) return true;
   if (node.items && holdsQuantity(node.items)) return true;
@@ -235,25 +254,36 @@ function holdsQuantity(node: Schema): boolean {
   return false;
 }
 
-function canonicalize(value: unknown, node: Schema, set: (v: string) => void): void {
+/** deref's schema alone (no result object per visit). */
+function derefSchema(s: Schema): Schema {
+  let guard = 0;
+  while (s.$ref && guard++ < 10) s = DEFINITIONS[s.$ref.slice(REF_PREFIX.length)] ?? {};
+  return s;
+}
+
+/** Canonicalise quantities under `value`, writing a changed one back to `parent[key]` (when there is a parent). */
+function canonicalize(value: unknown, node: Schema, parent: Record<string | number, unknown> | undefined, key: string | number): void {
   if (value === null || value === undefined || !holdsQuantity(node)) return;
-  const { schema } = deref(node);
+  const schema = derefSchema(node);
   if (schema['x-kubernetes-quantity']) {
     const c = canonicalQuantity(value);
-    if (c !== undefined && c !== value) set(c);
+    if (c !== undefined && c !== value && parent) parent[key] = c;
     return;
   }
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((v, i) => canonicalize(v, schema.items!, (c) => (value[i] = c)));
+    if (schema.items) for (let i = 0; i < value.length; i++) if (i in value) canonicalize(value[i], schema.items, value as unknown as Record<number, unknown>, i);
     return;
   }
   if (!isPlainObject(value)) return;
   const extra = schema.additionalProperties;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
     const prop = schema.properties?.[k] ?? (extra && typeof extra === 'object' ? extra : undefined);
-    if (prop) canonicalize(v, prop, (c) => (value[k] = c));
+    if (prop) canonicalize(value[k], prop, value, k);
   }
 }
+
+/** The root schema node of each kind's definition (one per kind, not one per call). */
+const rootNodes = new Map<string, Schema>();
 
 /**
  * Rewrite every quantity of an object (a private copy) in canonical form, as the API server stores
@@ -262,5 +292,7 @@ function canonicalize(value: unknown, node: Schema, set: (v: string) => void): v
 export function canonicalizeQuantities(obj: Record<string, unknown>): void {
   const def = KINDS.get(`${obj.apiVersion} ${obj.kind}`);
   if (!def) return;
-  canonicalize(obj, { $ref: REF_PREFIX + def }, () => undefined);
+  let root = rootNodes.get(def);
+  if (!root) rootNodes.set(def, (root = { $ref: REF_PREFIX + def }));
+  canonicalize(obj, root, undefined, '');
 }
