@@ -32,6 +32,29 @@ export function byIPThenName<V>(a: PodEntry<V>, b: PodEntry<V>): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/**
+ * `old` without its dead entries, with `added` (sorted, few) merged in: one pass, each new entry
+ * placed by binary search, so a reconcile costs a copy of the list and a few comparisons.
+ */
+function mergeSorted<V>(old: PodEntry<V>[], added: PodEntry<V>[]): PodEntry<V>[] {
+  const out: PodEntry<V>[] = [];
+  let i = 0;
+  for (const a of added) {
+    // First old entry that sorts after `a` (no two entries compare equal: pod names differ).
+    let lo = i;
+    let hi = old.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byIPThenName(old[mid], a) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; i < lo; i++) if (!old[i].dead) out.push(old[i]);
+    out.push(a);
+  }
+  for (; i < old.length; i++) if (!old[i].dead) out.push(old[i]);
+  return out;
+}
+
 export class SelectedPodsCache<V> {
   private svc: KObject | undefined;
   private readonly records = new Map<string, PodRecord<V>>();
@@ -94,17 +117,10 @@ export class SelectedPodsCache<V> {
       }
       this.dirty.clear();
     }
-    if (this.removed) {
-      this.sorted = this.sorted.filter((e) => !e.dead);
-      this.version++;
-    }
+    if (!this.removed && !added.length) return;
     this.removed = false;
-    if (added.length) {
-      // Appended to a sorted list: the sort finds the sorted run and merges the few new ones in.
-      for (const e of added) this.sorted.push(e);
-      this.sorted.sort(byIPThenName);
-      this.version++;
-    }
+    this.version++;
+    this.sorted = mergeSorted(this.sorted, added.sort(byIPThenName));
   }
 
   /**
