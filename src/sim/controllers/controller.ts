@@ -5,7 +5,7 @@
  * idempotent. An exception re-queues the key with back-off; `{ requeueAfter }` asks to look again later.
  */
 import type { EngineContext } from '../context';
-import type { Change, KObject } from '../api/types';
+import type { Change, KObject, OwnerReference } from '../api/types';
 import { keyOf } from '../api/types';
 import { WorkQueue } from './workqueue';
 import type { EventType } from '../api/events';
@@ -42,11 +42,19 @@ export abstract class Controller {
   /** Watch a kind and enqueue the controller owner of type `ownerKind` of each changed object. */
   protected watchOwned(kind: string, ownerKind: string): void {
     this.ctx.store.watch(kind, (c: Change) => {
-      const refs = [c.object.metadata.ownerReferences ?? [], c.type === 'MODIFIED' ? c.old.metadata.ownerReferences ?? [] : []].flat();
-      for (const ref of refs) {
-        if (ref.controller && ref.kind === ownerKind) this.queue.add(c.object.metadata.namespace ? `${c.object.metadata.namespace}/${ref.name}` : ref.name);
-      }
+      const refs = c.object.metadata.ownerReferences;
+      if (refs) this.enqueueControllers(c.object, refs, ownerKind);
+      // The previous version's owner too (adopted or released). The same list again would only add
+      // keys that are already queued (no-ops), so it is skipped — as on every status write.
+      const oldRefs = c.type === 'MODIFIED' ? c.old.metadata.ownerReferences : undefined;
+      if (oldRefs && oldRefs !== refs) this.enqueueControllers(c.object, oldRefs, ownerKind);
     });
+  }
+
+  private enqueueControllers(obj: KObject, refs: readonly OwnerReference[], ownerKind: string): void {
+    for (const ref of refs) {
+      if (ref.controller && ref.kind === ownerKind) this.queue.add(obj.metadata.namespace ? `${obj.metadata.namespace}/${ref.name}` : ref.name);
+    }
   }
 
   protected event(obj: KObject, type: EventType, reason: string, message: string): void {
