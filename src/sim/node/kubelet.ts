@@ -108,9 +108,19 @@ export class Kubelet {
   }
 
   get nodeIP(): string {
-    const addrs: { type: string; address: string }[] = this.node()?.status?.addresses ?? [];
-    return addrs.find((a) => a.type === 'InternalIP')?.address ?? '';
+    const node = this.node();
+    if (!node) return '';
+    // Read on every status write: worked out again only when the Node object changes (stored objects never do).
+    if (node !== this.nodeIPFrom) {
+      const addrs: { type: string; address: string }[] = node.status?.addresses ?? [];
+      this.nodeIPFrom = node;
+      this.nodeIPValue = addrs.find((a) => a.type === 'InternalIP')?.address ?? '';
+    }
+    return this.nodeIPValue;
   }
+
+  private nodeIPFrom?: KObject;
+  private nodeIPValue = '';
 
   allocatable(): Record<string, string> {
     return this.node()?.status?.allocatable ?? {};
