@@ -135,7 +135,7 @@ function addressEntry(pod: KObject, svc: KObject): Contribution<AddressEntry> | 
   if (!ports.length && svcPorts.length) return undefined;
   const ns = svc.metadata.namespace ?? 'default';
   const address: Address = { ip: pod.status.podIP, ...hostnameFor(pod, svc), nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid } };
-  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { ports, ready: publish || podReady(pod), address } };
+  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { ready: publish || podReady(pod), address, ports } };
 }
 
 function resolvedPorts(pod: KObject, svcPorts: any[]): NonNullable<Subset['ports']> {

@@ -171,7 +171,7 @@ function endpointEntry(pod: KObject, svc: KObject): Contribution<EndpointEntry> 
   const svcPorts: any[] = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
   const ports = slicePorts(pod, svcPorts);
   if (!ports.length && svcPorts.length) return undefined;
-  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { ports, endpoint: podEndpoint(pod, svc) } };
+  return { ip: pod.status.podIP, groupKey: portsKey(ports), value: { endpoint: podEndpoint(pod, svc), ports } };
 }
 
 function slicePorts(pod: KObject, svcPorts: any[]): SlicePort[] {

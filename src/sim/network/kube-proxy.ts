@@ -73,7 +73,7 @@ export function buildServiceRules(ctx: EngineContext, svc: KObject | undefined):
     for (const slice of slices) {
       const p = (slice.ports ?? []).find((x: any) => (x?.name ?? '') === portName && (x?.protocol ?? 'TCP') === protocol);
       if (!p || typeof p.port !== 'number') continue;
-      for (const b of builtSlice(slice, `${spn}/${protocol}/${p.port}`, spn, protocol, p.port)) found.push(b);
+      for (const b of builtSlice(slice, memoKey(`${spn}/${protocol}/${p.port}`), spn, protocol, p.port)) found.push(b);
     }
     const endpoints = sortedUnique(found);
     const aff = svc.spec?.sessionAffinity === 'ClientIP';
@@ -140,6 +140,16 @@ function builtEndpoint(e: any, key: string, spn: string, protocol: Protocol, por
     list.push(b);
   }
   return b;
+}
+
+/** One string per memo key, so the memo's key checks are pointer compares (bounded like hash.ts' cache). */
+const memoKeys = new Map<string, string>();
+function memoKey(k: string): string {
+  const known = memoKeys.get(k);
+  if (known !== undefined) return known;
+  if (memoKeys.size > 50_000) memoKeys.clear();
+  memoKeys.set(k, k);
+  return k;
 }
 
 /** The same per slice object: a slice the controller did not rewrite costs one lookup, not one per endpoint. */

@@ -147,7 +147,8 @@ export class SelectedPodsCache<V> {
     } else {
       r.pod = pod;
       const old = r.entry;
-      // The pod changed but what it contributes did not (a status field nobody reads here): keep the old object.
+      // The pod changed but what it contributes did not (a status field nobody reads here): keep the
+      // old object. (Values list what changes most first, so a real change is found in a step or two.)
       if (old && c && old.ip === c.ip && this.groupIds.get(c.groupKey) === old.group && deepEqual(old.value, c.value)) return;
       if (!old && !c) return;
       if (old) {
