@@ -114,6 +114,20 @@ export class ClusterRenderer {
     this.dots?.paint(now);
   }
 
+  /** Make drawn objects pickable as buttons are: focusable, by click, and by Enter or Space. */
+  private pickable<T extends { uid: string; name: string; namespace?: string }>(g: Selection<SVGGElement, T, SVGGElement, unknown>, kind: string): void {
+    const pick = (d: T) => this.onPick({ kind, name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}), uid: d.uid });
+    g.attr('tabindex', 0)
+      .attr('role', 'button')
+      .on('click', (_e, d) => pick(d))
+      .on('keydown', (e: KeyboardEvent, d) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          pick(d);
+        }
+      });
+  }
+
   /** Fit the whole cluster into the view. */
   fit(layout: Layout, animate = true): void {
     const w = this.viewport.w || 800;
@@ -162,16 +176,8 @@ export class ClusterRenderer {
       .enter()
       .append('g')
       .attr('class', 'node')
-      .attr('tabindex', 0)
-      .attr('role', 'button')
       .style('opacity', 0)
-      .on('click', (_e, d) => this.onPick({ kind: 'Node', name: d.name, uid: d.uid }))
-      .on('keydown', (e: KeyboardEvent, d) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.onPick({ kind: 'Node', name: d.name, uid: d.uid });
-        }
-      });
+      .call((g) => this.pickable(g, 'Node'));
     enter.append('rect').attr('class', 'node-box').attr('rx', 10);
     enter.append('text').attr('class', 'node-name').attr('x', 12).attr('y', 22);
     enter.append('text').attr('class', 'node-meta').attr('x', 12).attr('y', 38);
@@ -250,16 +256,8 @@ export class ClusterRenderer {
       .enter()
       .append('g')
       .attr('class', 'service')
-      .attr('tabindex', 0)
-      .attr('role', 'button')
       .style('opacity', 0)
-      .on('click', (_e, d) => this.onPick({ kind: 'Service', name: d.name, namespace: d.namespace, uid: d.uid }))
-      .on('keydown', (e: KeyboardEvent, d) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.onPick({ kind: 'Service', name: d.name, namespace: d.namespace, uid: d.uid });
-        }
-      });
+      .call((g) => this.pickable(g, 'Service'));
     enter.append('rect').attr('rx', 8).attr('width', 210).attr('height', 48);
     enter.append('text').attr('class', 'svc-name').attr('x', 10).attr('y', 19);
     enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 37);
@@ -300,9 +298,7 @@ export class ClusterRenderer {
       .enter()
       .append('g')
       .attr('class', 'ingress')
-      .attr('tabindex', 0)
-      .attr('role', 'button')
-      .on('click', (_e, d) => this.onPick({ kind: 'Ingress', name: d.name, namespace: d.namespace, uid: d.uid }));
+      .call((g) => this.pickable(g, 'Ingress'));
     enter.append('rect').attr('rx', 8).attr('width', 190).attr('height', 44);
     enter.append('text').attr('class', 'svc-name').attr('x', 10).attr('y', 18);
     enter.append('text').attr('class', 'svc-meta').attr('x', 10).attr('y', 35);
@@ -385,20 +381,12 @@ export class ClusterRenderer {
       .enter()
       .append('g')
       .attr('class', 'pod')
-      .attr('tabindex', 0)
-      .attr('role', 'button')
       .attr('transform', (d) => {
         const p = layout.pods.get(d.uid)!;
         return `translate(${p.x},${p.y})`;
       })
       .style('opacity', onCanvas ? '' : 0)
-      .on('click', (_e, d) => this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid }))
-      .on('keydown', (e: KeyboardEvent, d) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.onPick({ kind: 'Pod', name: d.name, namespace: d.namespace, uid: d.uid });
-        }
-      })
+      .call((g) => this.pickable(g, 'Pod'))
       .on('pointerenter', function (_e, d) {
         const title = this.querySelector('title');
         if (title && !title.textContent) title.textContent = tooltip(d);
