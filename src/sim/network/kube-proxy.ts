@@ -69,13 +69,14 @@ export function buildServiceRules(ctx: EngineContext, svc: KObject | undefined):
     const portName: string = sp.name ?? '';
     const spn = `${ns}/${name}${portName ? `:${portName}` : ''}`;
     const hash = portProtoHash(spn, protocol.toLowerCase());
-    const found: BuiltEndpoint[] = [];
+    const lists: BuiltEndpoint[][] = [];
     for (const slice of slices) {
       const p = (slice.ports ?? []).find((x: any) => (x?.name ?? '') === portName && (x?.protocol ?? 'TCP') === protocol);
       if (!p || typeof p.port !== 'number') continue;
-      for (const b of builtSlice(slice, memoKey(`${spn}/${protocol}/${p.port}`), spn, protocol, p.port)) found.push(b);
+      const list = builtSlice(slice, memoKey(`${spn}/${protocol}/${p.port}`), spn, protocol, p.port);
+      if (list.length) lists.push(list);
     }
-    const endpoints = sortedUnique(found);
+    const endpoints = disjointRuns(lists) ?? sortedUnique(lists.flat());
     const aff = svc.spec?.sessionAffinity === 'ClientIP';
     out.push({
       name: spn,
@@ -170,6 +171,26 @@ function builtSlice(slice: KObject, key: string, spn: string, protocol: Protocol
 
 function byIPThenPort(a: BuiltEndpoint, b: BuiltEndpoint): number {
   return (a.ipKey >= 0 && b.ipKey >= 0 ? a.ipKey - b.ipKey : compareIP(a.pe.ip, b.pe.ip)) || a.pe.port - b.pe.port;
+}
+
+/**
+ * The common case, without a sort: the EndpointSlice controller cuts one sorted list into slices,
+ * so each slice is a sorted run and the runs do not overlap. Ordered by their first endpoint, the
+ * runs are then strictly increasing as a whole — no ties and no repeats, so exactly what
+ * sortedUnique would return. Undefined when that does not hold (hand-made slices, duplicates).
+ */
+function disjointRuns(lists: BuiltEndpoint[][]): ProxyEndpoint[] | undefined {
+  const runs = lists.length > 1 ? [...lists].sort((a, b) => byIPThenPort(a[0], b[0])) : lists;
+  const out: ProxyEndpoint[] = [];
+  let prev: BuiltEndpoint | undefined;
+  for (const run of runs) {
+    for (const b of run) {
+      if (prev && byIPThenPort(prev, b) >= 0) return undefined;
+      out.push(b.pe);
+      prev = b;
+    }
+  }
+  return out;
 }
 
 /**
