@@ -20,7 +20,7 @@ import { compareIP, ipv4Number, labelsMatch, selectedPodsUnsorted } from './serv
  * `group` numbers its `groupKey` (pods whose ports resolve alike share a subset / slice group), so
  * grouping needs no string lookups.
  */
-export type PodEntry<V> = { name: string; ip: string; ipKey: number; group: number; value: V; dead?: boolean };
+export type PodEntry<V> = { name: string; ip: string; ipKey: number; group: number; value: V; dead: boolean };
 export type Contribution<V> = { ip: string; groupKey: string; value: V };
 
 type PodRecord<V> = { pod: KObject; entry: PodEntry<V> | undefined };
@@ -160,7 +160,8 @@ export class SelectedPodsCache<V> {
     if (c) {
       let group = this.groupIds.get(c.groupKey);
       if (group === undefined) this.groupIds.set(c.groupKey, (group = this.groupIds.size));
-      r.entry = { name, ip: c.ip, ipKey: ipv4Number(c.ip), group, value: c.value };
+      // Every field set here (dead too), so entries keep one shape for the loops that read them.
+      r.entry = { name, ip: c.ip, ipKey: ipv4Number(c.ip), group, value: c.value, dead: false };
       added.push(r.entry);
     }
   }
