@@ -134,6 +134,7 @@ describe('line editor on a narrow terminal', () => {
       for (let i = 0; i < s.length; i++) {
         const ch = s[i];
         if (ch === '\x1b') {
+          // eslint-disable-next-line no-control-regex
           const m = /^\x1b\[(\d*)([A-Za-z])/.exec(s.slice(i))!;
           const n = Number(m[1] || 1);
           if (m[2] === 'A') r = Math.max(0, r - n);
