@@ -20,7 +20,7 @@ type Involved = Pick<KObject, 'apiVersion' | 'kind'> & { metadata: { name: strin
 /**
  * An aggregation key and the event it bumps. The key's parts are kept as references to strings that
  * exist anyway (the message is the event's own), not joined into a new string per event: a big
- * cluster records tens of thousands of events within one window.
+ * cluster records tens of thousands of events within one aggregation window, and each would cost memory.
  */
 type Recent = {
   involved: string;

@@ -18,7 +18,7 @@ export type ParsedDocument = {
   error?: { message: string; line: number; column: number };
   /** Where the document starts (its first content line). */
   start: Position;
-  /** Where a field is written; falls back to the deepest ancestor that exists, then the document. */
+  /** Where a field is written; falls back to the deepest ancestor that exists, then to the start of the document */
   positionOf(path: FieldPath): Position;
 };
 

@@ -367,7 +367,7 @@ export class HorizontalController extends Controller {
     const { up, down } = this.rules(hpa);
     const maxReplicas: number = hpa.spec?.maxReplicas ?? 1;
     const now = this.ctx.clock.now;
-    // Stabilization: on the way up the lowest recommendation of the up-window, on the way down the highest of the down-window.
+    // Stabilization: on the way up the lowest recommendation of the up-window, on the way down the highest of the down-window (kube-controller-manager does the same).
     const scalingUp = prenormalized >= current;
     const windowMs = (scalingUp ? up.stabilizationWindowSeconds : down.stabilizationWindowSeconds) * 1000;
     const obsoleteMs = Math.max(up.stabilizationWindowSeconds, down.stabilizationWindowSeconds) * 1000;

@@ -31,7 +31,7 @@ function convertFromV1(hpa: KObject): void {
 }
 
 function defaultBehavior(b: Record<string, any>): void {
-  // Scale up fast (double, or +4 pods, each 15 s); scale down after a 5-minute window.
+  // Scale up fast (double, or +4 pods, each 15 s); scale down after a 5-minute stabilization window (the upstream defaults)
   if (!obj(b.scaleUp)) b.scaleUp = {};
   b.scaleUp.stabilizationWindowSeconds ??= 0;
   b.scaleUp.selectPolicy ||= 'Max';
