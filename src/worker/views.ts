@@ -1,51 +1,17 @@
 /** Engine objects → the page's compact rows (view-model.ts). Pure functions of an object and its neighbours. */
 import type { KObject } from '../sim/index';
 import { milliValue, value } from '../sim/api/quantity';
+import { podRequests as schedulerPodRequests } from '../sim/scheduler/pod-info';
+import { podStatusSummary } from '../sim/kubectl/printers/tables/pods';
 import { byPod } from './delta';
 import type { ContainerView, IngressView, NamespaceView, NodeView, PodView, ServiceView, WorkloadView } from './view-model';
 
 export type Lookup = (kind: string, name: string, namespace?: string) => KObject | undefined;
 
-/** Pod requests as the scheduler counts them: max(largest init container, sum of app containers). */
+/** Pod requests exactly as the scheduler counts them, so a node's bars agree with its decisions. */
 export function podRequests(pod: KObject): { cpu: number; memory: number } {
-  const sum = (cs: any[] | undefined, key: 'cpu' | 'memory') =>
-    (cs ?? []).reduce((acc, c) => acc + (key === 'cpu' ? milliValue(c.resources?.requests?.cpu ?? 0) : value(c.resources?.requests?.memory ?? 0)), 0);
-  const maxInit = (key: 'cpu' | 'memory') =>
-    Math.max(0, ...(pod.spec?.initContainers ?? []).map((c: any) => (key === 'cpu' ? milliValue(c.resources?.requests?.cpu ?? 0) : value(c.resources?.requests?.memory ?? 0))));
-  return {
-    cpu: Math.max(sum(pod.spec?.containers, 'cpu'), maxInit('cpu')) || 0,
-    memory: Math.max(sum(pod.spec?.containers, 'memory'), maxInit('memory')) || 0,
-  };
-}
-
-/** The STATUS column of `kubectl get pods`, computed the way kubectl computes it. */
-export function podStatusText(pod: KObject): string {
-  const st = pod.status ?? {};
-  let reason: string = st.reason || st.phase || 'Pending';
-  const inits: any[] = st.initContainerStatuses ?? [];
-  const initTotal = pod.spec?.initContainers?.length ?? 0;
-  let initializing = false;
-  for (let i = 0; i < inits.length; i++) {
-    const c = inits[i];
-    if (c.state?.terminated?.exitCode === 0) continue;
-    if (c.state?.terminated) reason = c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : c.state.terminated.signal ? `Init:Signal:${c.state.terminated.signal}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
-    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
-    else reason = `Init:${i}/${initTotal}`;
-    initializing = true;
-    break;
-  }
-  if (!initializing) {
-    let hasRunning = false;
-    for (const c of [...(st.containerStatuses ?? [])].reverse()) {
-      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
-      else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
-      else if (c.ready && c.state?.running) hasRunning = true;
-    }
-    if (reason === 'Completed' && hasRunning) reason = 'Running';
-  }
-  if (pod.metadata.deletionTimestamp) reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  return reason;
+  const r = schedulerPodRequests(pod);
+  return { cpu: r.milliCPU, memory: r.memory };
 }
 
 export function nodeView(node: KObject, requested: { cpu: number; memory: number; pods: number }): NodeView {
@@ -106,7 +72,8 @@ export function podView(pod: KObject, lookup: Lookup): PodView {
     namespace: ns,
     node: pod.spec?.nodeName || undefined,
     phase: st.phase ?? 'Pending',
-    status: podStatusText(pod),
+    // The STATUS column exactly as `kubectl get pods` prints it (the printer's own computation).
+    status: podStatusSummary(pod, 0).status,
     ready: readyCond?.status === 'True',
     restarts: statuses.reduce((a, s) => a + (s.restartCount ?? 0), 0),
     ip: st.podIP,

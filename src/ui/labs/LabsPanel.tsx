@@ -22,15 +22,6 @@ import { openInEditor, runInConsole } from './bridge';
 const PASSIVE_EVERY_MS = 1000;
 const ACTIVE_EVERY_MS = 5000;
 
-export function LabsToggle() {
-  const open = useLabs((s) => s.open);
-  return (
-    <button type="button" aria-pressed={open} onClick={() => useLabs.getState().setOpen(!open)} title="Workshop labs">
-      Labs
-    </button>
-  );
-}
-
 export function LabsPanel() {
   const labId = useLabs((s) => s.lab);
   const step = useLabs((s) => s.step);
