@@ -92,6 +92,50 @@ describe('console streams', () => {
     expect(chunks(6).at(-1)).toMatchObject({ done: true, exitCode: 0 });
   });
 
+  it('rollout status --timeout waits in simulated time and gives up with kubectl\'s error', () => {
+    const { host, chunks, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment stuck --image=nope:1 --replicas=2' });
+    run(2_000);
+    const r = host.handle('startStream', { id: 8, line: 'kubectl rollout status deploy/stuck --timeout=20s' });
+    expect(r).toMatchObject({ streaming: true, exitCode: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^Waiting for deployment "stuck" rollout to finish: 0 of 2 updated replicas are available\.\.\./);
+    run(19_000);
+    expect(chunks(8).filter((c) => c.done)).toEqual([]);
+    run(2_000);
+    expect(chunks(8).at(-1)).toMatchObject({ done: true, exitCode: 1, data: 'error: timed out waiting for the condition\n' });
+  });
+
+  it('rollout status --timeout ends well when the rollout finishes first', () => {
+    const { host, chunks, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment d --image=nginx:1.25 --replicas=2' });
+    expect(host.handle('startStream', { id: 9, line: 'kubectl rollout status deploy/d --timeout=2m' }).streaming).toBe(true);
+    run(30_000);
+    expect(chunks(9).at(-1)).toMatchObject({ done: true, exitCode: 0, data: 'deployment "d" successfully rolled out\n' });
+  });
+
+  it('kubectl logs -f -l follows every selected pod, with --prefix, until the last container exits', () => {
+    const { host, chunks, run } = setup();
+    const job = (n: number) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: count-${n}, labels: {app: count}}\nspec:\n  restartPolicy: Never\n  containers: [{name: c, image: busybox, command: [sh, -c, "for i in 1 2 3; do echo ${n}-$i; sleep 5; done"]}]\n`;
+    host.handle('apply', { yaml: job(1) + '---\n' + job(2) });
+    run(6_000);
+    const r = host.handle('startStream', { id: 10, line: 'kubectl logs -f -l app=count --prefix' });
+    expect(r.streaming).toBe(true);
+    run(30_000);
+    const text = r.stdout + chunks(10).map((c) => c.data).join('');
+    for (const n of [1, 2]) for (const i of [1, 2, 3]) expect(text).toContain(`[pod/count-${n}/c] ${n}-${i}\n`);
+    expect(chunks(10).at(-1)).toMatchObject({ done: true, exitCode: 0 });
+  });
+
+  it('kubectl logs -f refuses to follow more streams than --max-log-requests, as kubectl does', () => {
+    const { host, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment many --image=nginx:1.25 --replicas=6' });
+    run(15_000);
+    const r = host.handle('startStream', { id: 11, line: 'kubectl logs -f -l app=many' });
+    expect(r).toMatchObject({ streaming: false, exitCode: 1, stderr: 'error: you are attempting to follow 6 log streams, but maximum allowed concurrency is 5, use --max-log-requests to increase the limit\n' });
+    expect(host.handle('startStream', { id: 12, line: 'kubectl logs -f -l app=many --max-log-requests=6' })).toMatchObject({ streaming: true, exitCode: 0 });
+  });
+
   it('a new cluster ends every stream', () => {
     const { host, chunks } = setup();
     host.handle('startStream', { id: 7, line: 'k get deploy -w' });

@@ -12,14 +12,18 @@ import { kubeConfig } from '../sim/kubectl/index';
 import type { KubectlContext, KubectlResult } from '../sim/kubectl/command';
 import { watchGet } from '../sim/kubectl/commands/get';
 import { rolloutStatus } from '../sim/kubectl/commands/rollout';
-import { defaultContainer, podFor } from '../sim/kubectl/commands/logs';
+import { logRequests, prefixLines } from '../sim/kubectl/commands/logs';
+import { parseDuration } from '../sim/kubectl/commands/util';
 import type { ContainerRuntime } from '../sim/node/runtime';
 
 export type StreamChunk = { id: number; data: string; done?: boolean; exitCode?: number };
 
 type GetStream = { type: 'get'; watch: NonNullable<ReturnType<typeof watchGet>>; out: string[] };
-type RolloutStream = { type: 'rollout'; ref: string; namespace: string; last: string };
-type LogsStream = { type: 'logs'; namespace: string; pod: string; uid: string; container: string; printed: number };
+/** `deadline`: simulated ms when `--timeout` gives up (none: wait for ever, kubectl's `--timeout=0`). */
+type RolloutStream = { type: 'rollout'; ref: string; namespace: string; last: string; deadline?: number };
+/** One followed container: how much of its log has been printed, and whether it has ended. */
+type LogFollow = { namespace: string; pod: string; uid: string; container: string; printed: number; ended: boolean; prefix: boolean };
+type LogsStream = { type: 'logs'; follows: LogFollow[] };
 type Stream = GetStream | RolloutStream | LogsStream;
 
 /** A command line in words: without the leading `kubectl`/`k`, with global flags before the command moved after it. */
@@ -104,9 +108,14 @@ export class Streams {
   start(id: number, line: string, stdin?: string): KubectlResult & { streaming: boolean } {
     const cluster = this.cluster();
     const words = commandWords(line);
-    const first = cluster.kubectl(line, stdin !== undefined ? { stdin } : {});
-    if (!words || first.exitCode !== 0) return { ...first, streaming: false };
+    let first = cluster.kubectl(line, stdin !== undefined ? { stdin } : {});
+    if (!words) return { ...first, streaming: false };
     const [name, ...rest] = words;
+    // `rollout status --timeout=30s`: the one-shot answer cannot wait and says it timed out; the
+    // console can wait, in simulated time, and says so only if the deadline passes.
+    const timeout = name === 'rollout' && rest[0] === 'status' ? parseDuration(flagValue(rest, 'timeout') ?? '0') : undefined;
+    if (timeout && first.exitCode === 1 && first.stderr === 'error: timed out waiting for the condition\n') first = { ...first, stderr: '', exitCode: 0 };
+    if (first.exitCode !== 0) return { ...first, streaming: false };
     let stream: Stream | undefined;
     const k = this.context();
     const namespace = flagValue(rest, 'namespace', 'n') ?? k.config.namespace;
@@ -125,15 +134,16 @@ export class Streams {
       const ref = args.length >= 2 && !args[0].includes('/') ? `${args[0]}/${args[1]}` : args[0];
       if (ref) {
         const s = rolloutStatus(k, ref, namespace);
-        if (!s.done && !s.error) stream = { type: 'rollout', ref, namespace, last: s.line };
+        if (!s.done && !s.error) stream = { type: 'rollout', ref, namespace, last: s.line, ...(timeout ? { deadline: cluster.now + timeout } : {}) };
       }
-    } else if (name === 'logs' && boolFlag(rest, 'follow', 'f') && flagValue(rest, 'selector', 'l') === undefined && !boolFlag(rest, 'previous', 'p')) {
-      const args = positionals(rest);
+    } else if (name === 'logs' && boolFlag(rest, 'follow', 'f') && !boolFlag(rest, 'previous', 'p')) {
       try {
-        const { pod } = podFor(k, args[0], namespace);
-        const container = flagValue(rest, 'container', 'c') ?? args[1] ?? defaultContainer(pod).name;
-        const text = this.runtime()?.logs(namespace, pod.metadata.name, container) ?? '';
-        stream = { type: 'logs', namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, printed: text.length };
+        const r = logRequests(rest, k);
+        const follows = r.targets.map(({ pod, container }) => {
+          const text = this.runtime()?.logs(r.namespace, pod.metadata.name, container) ?? '';
+          return { namespace: r.namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, printed: text.length, ended: false, prefix: r.prefix };
+        });
+        if (follows.length) stream = { type: 'logs', follows };
       } catch {
         stream = undefined;
       }
@@ -202,24 +212,42 @@ export class Streams {
       case 'rollout': {
         const st = rolloutStatus(this.context(), s.ref, s.namespace);
         if (st.error) return { data: `${st.error}\n`, done: true, exitCode: 1 };
-        if (st.line === s.last && !st.done) return undefined;
+        if (st.done) return { data: `${st.line}\n`, done: true, exitCode: 0 };
+        if (s.deadline !== undefined && this.cluster().now >= s.deadline) {
+          const data = st.line === s.last ? '' : `${st.line}\n`;
+          return { data: `${data}error: timed out waiting for the condition\n`, done: true, exitCode: 1 };
+        }
+        if (st.line === s.last) return undefined;
         s.last = st.line;
-        return st.done ? { data: `${st.line}\n`, done: true, exitCode: 0 } : { data: `${st.line}\n` };
+        return { data: `${st.line}\n` };
       }
       case 'logs': {
-        const pod = this.cluster().ctx.store.get('Pod', s.namespace, s.pod) as KObject | undefined;
-        const text = pod?.metadata.uid === s.uid ? this.runtime()?.logs(s.namespace, s.pod, s.container) ?? '' : '';
+        // kubectl follows every stream in parallel and returns when the last one ends.
         let data = '';
-        if (text.length > s.printed) {
-          data = text.slice(s.printed);
-          s.printed = text.length;
+        for (const f of s.follows) {
+          if (f.ended) continue;
+          const { text, ended } = this.follow(f);
+          data += f.prefix ? prefixLines(text, f.pod, f.container) : text;
+          f.ended = ended;
         }
-        // kubectl logs -f ends when the container it follows exits (or its pod is gone).
-        const status = [...(pod?.status?.containerStatuses ?? []), ...(pod?.status?.initContainerStatuses ?? [])].find((c: any) => c.name === s.container);
-        const ended = !pod || pod.metadata.uid !== s.uid || !!status?.state?.terminated || (!!status && (status.restartCount ?? 0) > 0 && text.length < s.printed);
-        if (ended) return { data, done: true, exitCode: 0 };
+        if (s.follows.every((f) => f.ended)) return { data, done: true, exitCode: 0 };
         return data ? { data } : undefined;
       }
     }
+  }
+
+  /** What one followed container wrote since the last look, and whether its stream has ended. */
+  private follow(f: LogFollow): { text: string; ended: boolean } {
+    const pod = this.cluster().ctx.store.get('Pod', f.namespace, f.pod) as KObject | undefined;
+    const text = pod?.metadata.uid === f.uid ? (this.runtime()?.logs(f.namespace, f.pod, f.container) ?? '') : '';
+    let fresh = '';
+    if (text.length > f.printed) {
+      fresh = text.slice(f.printed);
+      f.printed = text.length;
+    }
+    // kubectl logs -f ends when the container it follows exits (or its pod is gone).
+    const status = [...(pod?.status?.containerStatuses ?? []), ...(pod?.status?.initContainerStatuses ?? [])].find((c: any) => c.name === f.container);
+    const ended = !pod || pod.metadata.uid !== f.uid || !!status?.state?.terminated || (!!status && (status.restartCount ?? 0) > 0 && text.length < f.printed);
+    return { text: fresh, ended };
   }
 }

@@ -5,7 +5,8 @@
  * to the first container of a multi-container pod (or the `kubectl.kubernetes.io/default-container`
  * one) and says so on stderr. The API server's refusals keep its words: `container "web" in pod
  * "x" is waiting to start: ContainerCreating`, `previous terminated container … not found`.
- * `-f` follows nothing: it prints what is there.
+ * `-f` prints what is there (the console keeps following: src/worker/streams.ts); following more than
+ * `--max-log-requests` (5) containers is refused as kubectl refuses it.
  */
 import { resolveResource } from '../../api/resources';
 import { fromLabelSelector, matches, selectorFromMap } from '../../api/selectors';
@@ -110,50 +111,80 @@ const FLAGS: FlagSpec[] = [
   { name: 'selector', short: 'l', kind: 'string' },
 ];
 
+/** One container's log a `kubectl logs` command reads (one "log request" in kubectl's words). */
+export type LogTarget = { pod: KObject; container: string };
+
+/**
+ * What a `kubectl logs` command line asks for: the containers to read, kubectl's notes for stderr,
+ * and the options. Shared with the console, which keeps following the same targets after the first
+ * answer (`-f`). Dies with kubectl's message when the arguments are wrong.
+ */
+export function logRequests(words: string[], k: KubectlContext): { targets: LogTarget[]; notes: string[]; previous: boolean; tail: number; prefix: boolean; follow: boolean; namespace: string; none?: string } {
+  const p = parseFlags(words, FLAGS);
+  const namespace = namespaceOf(p, k);
+  const previous = p.flags.previous === true;
+  const allContainers = p.flags['all-containers'] === true;
+  const prefix = p.flags.prefix === true;
+  const follow = p.flags.follow === true;
+  let tail = p.flags.tail as number;
+  const notes: string[] = [];
+  let pods: KObject[];
+  let container = typeof p.flags.container === 'string' ? p.flags.container : undefined;
+  if (typeof p.flags.selector === 'string') {
+    if (p.args.length) die('error: only a selector (-l) or a POD name is allowed');
+    pods = selectObjects(k, [resolveResource('Pod')!], namespace, p.flags.selector);
+    if (tail === -1) tail = 10; // kubectl's default for selector logs
+    if (!pods.length) return { targets: [], notes, previous, tail, prefix, follow, namespace, none: `No resources found in ${namespace} namespace.` };
+  } else {
+    if (!p.args.length) die('error: expected \'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]\'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee \'kubectl logs -h\' for help and examples');
+    if (p.args.length === 2 && !container) container = p.args[1];
+    else if (p.args.length > 2) die("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.");
+    const found = podFor(k, p.args[0], namespace);
+    if (found.note) notes.push(found.note);
+    pods = [found.pod];
+  }
+  const targets: LogTarget[] = [];
+  for (const pod of pods) {
+    if (allContainers) for (const c of pod.spec?.containers ?? []) targets.push({ pod, container: c.name });
+    else if (container) targets.push({ pod, container });
+    else {
+      const d = defaultContainer(pod);
+      if (d.note && pods.length === 1) notes.push(d.note);
+      targets.push({ pod, container: d.name });
+    }
+  }
+  // kubectl opens one stream per container and caps how many it follows at once.
+  const max = typeof p.flags['max-log-requests'] === 'number' ? p.flags['max-log-requests'] : 5;
+  if (follow && targets.length > 1 && targets.length > max) {
+    die(`error: you are attempting to follow ${targets.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`);
+  }
+  return { targets, notes, previous, tail, prefix, follow, namespace };
+}
+
+/** `[pod/web-1/web] ` before every line, as `--prefix` writes it. */
+export function prefixLines(text: string, pod: string, container: string): string {
+  if (!text) return text;
+  return (
+    text
+      .split('\n')
+      .filter((l, i, a) => l || i < a.length - 1)
+      .map((l) => `[pod/${pod}/${container}] ${l}`)
+      .join('\n') + '\n'
+  );
+}
+
 export const logs: CommandDef = {
   name: 'logs',
   summary: 'Print the logs for a container in a pod',
   run: (words, k) =>
     guard(() => {
-      const p = parseFlags(words, FLAGS);
-      const namespace = namespaceOf(p, k);
-      const previous = p.flags.previous === true;
-      const allContainers = p.flags['all-containers'] === true;
-      const prefix = p.flags.prefix === true;
-      let tail = p.flags.tail as number;
-      const notes: string[] = [];
-      let pods: KObject[];
-      let container = typeof p.flags.container === 'string' ? p.flags.container : undefined;
-      if (typeof p.flags.selector === 'string') {
-        if (p.args.length) die('error: only a selector (-l) or a POD name is allowed');
-        pods = selectObjects(k, [resolveResource('Pod')!], namespace, p.flags.selector);
-        if (tail === -1) tail = 10; // kubectl's default for selector logs
-        if (!pods.length) return result('', 'No resources found in ' + namespace + ' namespace.', 0);
-      } else {
-        if (!p.args.length) die('error: expected \'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]\'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee \'kubectl logs -h\' for help and examples');
-        if (p.args.length === 2 && !container) container = p.args[1];
-        else if (p.args.length > 2) die("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.");
-        const found = podFor(k, p.args[0], namespace);
-        if (found.note) notes.push(found.note);
-        pods = [found.pod];
-      }
+      const r = logRequests(words, k);
+      if (r.none) return result('', r.none, 0);
       const out: string[] = [];
-      for (const pod of pods) {
-        const names: string[] = allContainers ? (pod.spec?.containers ?? []).map((c: any) => c.name) : [];
-        if (!allContainers) {
-          if (container) names.push(container);
-          else {
-            const d = defaultContainer(pod);
-            if (d.note && pods.length === 1) notes.push(d.note);
-            names.push(d.name);
-          }
-        }
-        for (const name of names) {
-          let text = logOf(k, pod, name, { previous, tail });
-          if (prefix) text = text.split('\n').filter((l, i, a) => l || i < a.length - 1).map((l) => `[pod/${pod.metadata.name}/${name}] ${l}`).join('\n') + (text ? '\n' : '');
-          out.push(text);
-        }
+      for (const t of r.targets) {
+        const text = logOf(k, t.pod, t.container, { previous: r.previous, tail: r.tail });
+        out.push(r.prefix ? prefixLines(text, t.pod.metadata.name, t.container) : text);
       }
-      return { stdout: out.join(''), stderr: notes.length ? `${notes.join('\n')}\n` : '', exitCode: 0 };
+      return { stdout: out.join(''), stderr: r.notes.length ? `${r.notes.join('\n')}\n` : '', exitCode: 0 };
     }),
 };
