@@ -32,22 +32,22 @@ const SKIP_COPY = new Set([
 export type RolloutStatus = { done: boolean; line: string; error?: string };
 
 /** What `kubectl rollout status` says about an object right now. */
-export function statusOf(obj: KObject, ctx: EngineContext): RolloutStatus {
+export function statusOf(obj: KObject): RolloutStatus {
   const st = obj.status ?? {};
   const gen = obj.metadata.generation ?? 0;
   const name = obj.metadata.name;
   switch (obj.kind) {
     case 'Deployment': {
-      if (gen > (st.observedGeneration ?? 0)) return { done: false, line: warn(obj, ctx, 'Waiting for deployment spec update to be observed...') };
+      if (gen > (st.observedGeneration ?? 0)) return { done: false, line: 'Waiting for deployment spec update to be observed...' };
       const progressing = (st.conditions ?? []).find((c: any) => c.type === 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') return { done: false, line: '', error: `error: deployment "${name}" exceeded its progress deadline` };
       const want = obj.spec?.replicas ?? 1;
       const updated = st.updatedReplicas ?? 0;
       const total = st.replicas ?? 0;
       const available = st.availableReplicas ?? 0;
-      if (updated < want) return { done: false, line: warn(obj, ctx, `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...`) };
-      if (total > updated) return { done: false, line: warn(obj, ctx, `Waiting for deployment "${name}" rollout to finish: ${total - updated} old replicas are pending termination...`) };
-      if (available < updated) return { done: false, line: warn(obj, ctx, `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`) };
+      if (updated < want) return { done: false, line: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...` };
+      if (total > updated) return { done: false, line: `Waiting for deployment "${name}" rollout to finish: ${total - updated} old replicas are pending termination...` };
+      if (available < updated) return { done: false, line: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...` };
       return { done: true, line: `deployment "${name}" successfully rolled out` };
     }
     case 'DaemonSet': {
@@ -78,26 +78,6 @@ export function statusOf(obj: KObject, ctx: EngineContext): RolloutStatus {
   }
 }
 
-/** kubectl appends the first pod problem it finds to a waiting deployment's line. */
-function warn(d: KObject, ctx: EngineContext, line: string): string {
-  const labels = d.spec?.selector?.matchLabels as Record<string, string> | undefined;
-  if (!labels) return line;
-  for (const pod of ctx.store.each('Pod', d.metadata.namespace)) {
-    const pl = pod.metadata.labels ?? {};
-    if (!Object.entries(labels).every(([k, v]) => pl[k] === v)) continue;
-    for (const c of pod.status?.conditions ?? []) {
-      if (c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable') return `${line} (Warning: ${c.message})`;
-    }
-    for (const cs of pod.status?.containerStatuses ?? []) {
-      const w = cs.state?.waiting;
-      if (w && ['ImagePullBackOff', 'ErrImagePull', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError'].includes(w.reason)) {
-        return `${line} (Warning: ${w.reason} - ${w.message ?? ''})`;
-      }
-    }
-  }
-  return line;
-}
-
 /**
  * The console's way to stream `kubectl rollout status`: call again as simulated time passes until
  * `done`. `ref` is `deployment/web` (any name kubectl takes for the type).
@@ -109,7 +89,7 @@ export function rolloutStatus(k: { ctx: EngineContext }, ref: string, namespace 
   const name = ref.slice(i + 1);
   const obj = k.ctx.store.get(def.kind, def.namespaced ? namespace : undefined, name);
   if (!obj) return { done: true, line: '', error: `Error from server (NotFound): ${pluralName(def)} "${name}" not found` };
-  return statusOf(obj, k.ctx);
+  return statusOf(obj);
 }
 
 /** The ReplicaSets a Deployment controls, with their revisions. */
@@ -275,7 +255,7 @@ const SUBS: Record<string, Sub> = {
     return { out: `${refName(obj)} ${withDryRun('restarted', flags.dry as never)}` };
   },
   status(obj, k, flags) {
-    const s = statusOf(obj, k.ctx);
+    const s = statusOf(obj);
     if (s.error) return { err: s.error };
     if (!s.done && flags.watch && typeof flags.timeout === 'string' && (parseDuration(flags.timeout) ?? 0) > 0) {
       return { out: s.line, err: 'error: timed out waiting for the condition' };
