@@ -8,7 +8,7 @@ import type { EngineContext } from '../context';
 import type { ObjectStore } from '../api/store';
 import { matches, type Selector } from '../api/selectors';
 import { controllerOf, type KObject, type NewObject, type OwnerReference } from '../api/types';
-import { clone, deepEqual } from '../api/json';
+import { deepEqual } from '../api/json';
 import type { Change } from '../api/types';
 
 /**
@@ -102,7 +102,13 @@ export function controllerRef(owner: KObject): OwnerReference {
   return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
 
-/** GetPodFromTemplate: labels, annotations and finalizers of the template, its spec, our owner reference. */
+/**
+ * GetPodFromTemplate: labels, annotations and finalizers of the template, its spec, our owner reference.
+ * The template's labels, annotations, finalizers and spec are shared, not copied: the API server
+ * copies what it is given before it defaults anything, and a ReplicaSet creating 500 pods in one
+ * sync then hands it the same spec object 500 times. A caller that edits the result in place must
+ * pass a template of its own (the StatefulSet controller does: its templates are fresh copies).
+ */
 export function podFromTemplate(template: any, owner: KObject, generateName: string): NewObject {
   const meta = template?.metadata ?? {};
   const pod: NewObject = {
@@ -111,13 +117,13 @@ export function podFromTemplate(template: any, owner: KObject, generateName: str
     metadata: {
       generateName,
       namespace: owner.metadata.namespace,
-      labels: clone(meta.labels ?? {}),
+      labels: meta.labels ?? {},
       ownerReferences: [controllerRef(owner)],
     },
-    spec: clone(template?.spec ?? {}),
+    spec: template?.spec ?? {},
   };
-  if (meta.annotations) pod.metadata.annotations = clone(meta.annotations);
-  if (meta.finalizers) pod.metadata.finalizers = clone(meta.finalizers);
+  if (meta.annotations) pod.metadata.annotations = meta.annotations;
+  if (meta.finalizers) pod.metadata.finalizers = meta.finalizers;
   return pod;
 }
 
@@ -162,7 +168,7 @@ export function claim(ctx: EngineContext, owner: KObject, selector: Selector, ca
 }
 
 /** controllerOf without a closure per call (claim runs it for every pod of a big ReplicaSet). */
-function controllerRefOf(obj: KObject): OwnerReference | undefined {
+export function controllerRefOf(obj: KObject): OwnerReference | undefined {
   const refs = obj.metadata.ownerReferences;
   if (refs) for (let i = 0; i < refs.length; i++) if (refs[i].controller) return refs[i];
   return undefined;

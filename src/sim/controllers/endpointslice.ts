@@ -66,8 +66,10 @@ export class EndpointSliceController extends Controller {
     this.ctx.store.watch('Pod', (c: Change) => {
       const ns = c.object.metadata.namespace ?? 'default';
       const old = c.type === 'MODIFIED' ? c.old.metadata.labels : undefined;
+      const services = servicesSelecting(this.ctx, ns, c.object.metadata.labels, old);
+      if (!services.length) return;
       const relevant = c.type !== 'MODIFIED' || endpointInputsChanged(c.old, c.object);
-      for (const svc of servicesSelecting(this.ctx, ns, c.object.metadata.labels, old)) {
+      for (const svc of services) {
         if (relevant) this.caches.get(keyOf(svc))?.podChanged(c.object.metadata.name);
         this.enqueue(svc);
       }

@@ -44,6 +44,7 @@ export class ReplicaSetPodTallies {
   /** Keep the tallies current: call for every pod change. */
   onPod(c: Change): void {
     if (!this.tallies.size) return;
+    if (c.type === 'MODIFIED' && sameContribution(c.old, c.object)) return;
     if (c.type !== 'ADDED') {
       const old = c.type === 'MODIFIED' ? c.old : c.object;
       const t = this.tallies.get(controllerUid(old));
@@ -121,6 +122,21 @@ export function hasAll(labels: Record<string, string> | undefined, want: readonl
   const l = labels ?? {};
   for (let i = 0; i < want.length; i++) if (l[want[i][0]] !== want[i][1]) return false;
   return true;
+}
+
+/**
+ * Whether two versions of a pod count the same in every tally (so taking one out and putting the
+ * other in changes nothing): the same controller, the same labels object (labels are all the
+ * selector and template-label tests read), and the same active and Ready answers. A kubelet status
+ * write that changes neither phase nor readiness is the common case, and costs no selector match.
+ */
+function sameContribution(old: KObject, pod: KObject): boolean {
+  return (
+    old.metadata.labels === pod.metadata.labels &&
+    isPodActive(old) === isPodActive(pod) &&
+    isPodReady(old) === isPodReady(pod) &&
+    controllerUid(old) === controllerUid(pod)
+  );
 }
 
 /** The uid in the pod's controller reference ('' for none), as the controller index keys it. */

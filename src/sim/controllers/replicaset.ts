@@ -13,6 +13,7 @@ import { Controller, type ReconcileResult } from './controller';
 import {
   BURST_REPLICAS,
   claim,
+  controllerRefOf,
   ensureControllerIndex,
   isPodActive,
   isPodAvailable,
@@ -58,12 +59,12 @@ export class ReplicaSetController extends Controller {
   private onPod(c: Change): void {
     const pod = c.object;
     const ns = pod.metadata.namespace;
-    const ref = controllerOf(pod);
-    if (ref?.kind === 'ReplicaSet') this.queue.add(`${ns}/${ref.name}`);
+    const ref = controllerRefOf(pod);
+    if (ref?.kind === 'ReplicaSet') this.queue.add(this.keyFor(ns, ref.name));
     let orphanChanged = c.type === 'ADDED' && !ref;
     if (c.type === 'MODIFIED') {
-      const oldRef = controllerOf(c.old);
-      if (oldRef?.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid) this.queue.add(`${ns}/${oldRef.name}`);
+      const oldRef = controllerRefOf(c.old);
+      if (oldRef?.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid) this.queue.add(this.keyFor(ns, oldRef.name));
       // An orphan interests us when it appears, is released, or is relabelled; not on status updates.
       orphanChanged = !ref && (!!oldRef || !deepEqual(c.old.metadata.labels, pod.metadata.labels));
     }
@@ -71,6 +72,24 @@ export class ReplicaSetController extends Controller {
     for (const rs of this.ctx.store.each('ReplicaSet', ns)) {
       if (matches(fromLabelSelector(rs.spec?.selector), pod.metadata.labels)) this.enqueue(rs);
     }
+  }
+
+  /**
+   * The last queue key built, and the namespace and name it was built from. Pod events come in long
+   * runs for one ReplicaSet (its pods' creations and status writes); handing the queue the same
+   * string again saves building and hashing a new one per event. Keys are plain strings of their
+   * two parts, so the memo is right whenever both parts are equal.
+   */
+  private lastKey = { ns: undefined as string | undefined, name: '', key: '' };
+
+  private keyFor(ns: string | undefined, name: string): string {
+    const last = this.lastKey;
+    if (last.ns !== ns || last.name !== name) {
+      last.ns = ns;
+      last.name = name;
+      last.key = `${ns}/${name}`;
+    }
+    return last.key;
   }
 
   reconcile(key: string): ReconcileResult {

@@ -127,12 +127,45 @@ function sameLabels(a: Record<string, string> | undefined, b: Record<string, str
   return n === 0;
 }
 
-/** Services in `ns` whose selector matches either label set (a label change may move a pod between Services). */
-export function servicesSelecting(ctx: EngineContext, ns: string, ...labelSets: (Record<string, string> | undefined)[]): KObject[] {
+const SERVICES_WITH_SELECTOR = 'network.servicesWithSelector';
+
+type SelectingService = { svc: KObject; sel: Record<string, string> };
+
+/**
+ * The Services of `ns` that have a selector, in store order, with their selectors. The endpoints
+ * controllers ask on every pod write and Services change rarely, so the list is kept per namespace
+ * and dropped whenever a Service of that namespace is added, changed or deleted (a watch, which the
+ * store runs inside the write): it is always what a walk of the store's Services would give.
+ */
+function servicesWithSelector(ctx: EngineContext, ns: string): readonly SelectingService[] {
+  let byNs = ctx.services.get(SERVICES_WITH_SELECTOR) as Map<string, SelectingService[]> | undefined;
+  if (!byNs) {
+    const cache = (byNs = new Map());
+    ctx.services.set(SERVICES_WITH_SELECTOR, cache);
+    ctx.store.watch('Service', (c) => cache.delete(c.object.metadata.namespace ?? ''));
+  }
+  let list = byNs.get(ns);
+  if (!list) {
+    list = [];
+    for (const svc of ctx.store.each('Service', ns)) {
+      const sel = selectorOf(svc);
+      if (sel) list.push({ svc, sel });
+    }
+    byNs.set(ns, list);
+  }
+  return list;
+}
+
+/**
+ * Services in `ns` whose selector matches the pod's labels or its previous labels (a label change
+ * may move a pod between Services).
+ */
+export function servicesSelecting(ctx: EngineContext, ns: string, labels: Record<string, string> | undefined, oldLabels?: Record<string, string>): KObject[] {
+  const list = servicesWithSelector(ctx, ns);
   const out: KObject[] = [];
-  for (const svc of ctx.store.each('Service', ns)) {
-    const sel = selectorOf(svc);
-    if (sel && labelSets.some((l) => labelsMatch(sel, l))) out.push(svc);
+  for (let i = 0; i < list.length; i++) {
+    const { svc, sel } = list[i];
+    if (labelsMatch(sel, labels) || (oldLabels !== labels && labelsMatch(sel, oldLabels))) out.push(svc);
   }
   return out;
 }
