@@ -102,7 +102,7 @@ describe('kubectl drain', () => {
         '',
       ].join('\n'),
     );
-    expect(r2.stderr).toMatch(/^WARNING: ignoring DaemonSet-managed Pods: .*; deleting Pods that declare no controller: default\/bare\n$|^WARNING: deleting Pods that declare no controller: default\/bare; ignoring DaemonSet-managed Pods: .*\n$/);
+    expect(r2.stderr).toMatch(/^Warning: ignoring DaemonSet-managed Pods: .*; deleting Pods that declare no controller: default\/bare\n$|^Warning: deleting Pods that declare no controller: default\/bare; ignoring DaemonSet-managed Pods: .*\n$/);
     c.advance(60_000);
     expect(onNode(c, 'node-1').filter((n) => !/kube-(proxy|flannel)/.test(n))).toEqual([]);
     expect(c.list('pods', { labelSelector: 'app=web' }).filter((p: any) => p.status?.phase === 'Running')).toHaveLength(3);

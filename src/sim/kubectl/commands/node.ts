@@ -242,7 +242,7 @@ export const drain: CommandDef = {
         }
         const warned = new Map<string, string[]>();
         for (const v of verdicts) if (v.warning) warned.set(v.warning, [...(warned.get(v.warning) ?? []), `${v.pod.metadata.namespace}/${v.pod.metadata.name}`]);
-        if (warned.size) err.push(`WARNING: ${[...warned].map(([m, list]) => `${m}: ${list.join(', ')}`).join('; ')}`);
+        if (warned.size) err.push(`Warning: ${[...warned].map(([m, list]) => `${m}: ${list.join(', ')}`).join('; ')}`);
         const victims = verdicts.filter((v) => v.delete).map((v) => v.pod);
         const evicted: string[] = [];
         for (const pod of victims) {
