@@ -27,6 +27,11 @@ test('packet mode traces the slides\' journeys hop by hop', async ({ page }, tes
   await openFresh(page, '&presenter=1');
   await page.getByRole('button', { name: /Packets/ }).click();
   await expect(page.getByRole('complementary', { name: 'Packet mode' })).toBeVisible();
+  // T closes and opens packet mode from the keyboard.
+  await page.keyboard.press('t');
+  await expect(page.getByRole('complementary', { name: 'Packet mode' })).toBeHidden();
+  await page.keyboard.press('t');
+  await expect(page.getByRole('complementary', { name: 'Packet mode' })).toBeVisible();
 
   // Pod → Service: a DNAT hop by a KUBE-SEP chain, and it arrives at a pod of that Service.
   await preset(page, 'service');

@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ClusterView } from '../cluster/ClusterView';
 import { PacketPanel, PacketsToggle } from '../packets/PacketPanel';
+import { usePackets } from '../packets/packet-store';
 import { Inspector } from '../inspector/Inspector';
 import { EventsFeed } from '../timeline/EventsFeed';
 import { TimeControls } from '../timeline/TimeControls';
@@ -73,7 +74,9 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
       if (t.closest('input, textarea, select, [contenteditable="true"], .monaco-editor, .xterm')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'p' || e.key === 'P') useUi.getState().setPresenter(!useUi.getState().presenter);
+      else if (e.key === 't' || e.key === 'T') usePackets.getState().setOpen(!usePackets.getState().open);
       else if (e.key === ' ' && !t.closest('button, [role="button"]')) {
         e.preventDefault();
         const speed = useCluster.getState().speed;
@@ -148,7 +151,7 @@ export function App() {
           Labs
         </button>
         <PacketsToggle />
-        <button type="button" onClick={() => useUi.getState().setPresenter(!presenter)} aria-pressed={presenter} title="Presenter mode (P)">
+        <button type="button" onClick={() => useUi.getState().setPresenter(!presenter)} aria-pressed={presenter} title="Presenter mode (P)" aria-keyshortcuts="P">
           Presenter
         </button>
         <details className="menu">

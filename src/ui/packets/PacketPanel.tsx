@@ -17,7 +17,7 @@ import './packets.css';
 export function PacketsToggle() {
   const open = usePackets((s) => s.open);
   return (
-    <button type="button" aria-pressed={open} onClick={() => usePackets.getState().setOpen(!open)} title="Packet mode: trace a connection hop by hop">
+    <button type="button" aria-pressed={open} onClick={() => usePackets.getState().setOpen(!open)} title="Packet mode: trace a connection hop by hop (T)" aria-keyshortcuts="T">
       ⇢ Packets
     </button>
   );
