@@ -41,12 +41,76 @@ export function containerStatus(c: ContainerState, imageID: (c: ContainerState) 
   };
 }
 
+/** containerStatus, built again only when something it reads changed (see StatusMemo). */
+function memoContainerStatus(c: ContainerState, imageID: (c: ContainerState) => string): Record<string, unknown> {
+  const m = c.statusMemo;
+  if (
+    m &&
+    m.step === c.step &&
+    m.waiting === c.waiting &&
+    m.startedAt === c.startedAt &&
+    m.terminated === c.terminated &&
+    m.lastTerminated === c.lastTerminated &&
+    m.containerID === c.containerID &&
+    m.restartCount === c.restartCount &&
+    m.ready === c.ready &&
+    m.started === c.started &&
+    m.ref === c.ref &&
+    m.specImage === c.specImage &&
+    m.name === c.name
+  ) {
+    return m.value;
+  }
+  const value = containerStatus(c, imageID);
+  c.statusMemo = {
+    step: c.step,
+    waiting: c.waiting,
+    startedAt: c.startedAt,
+    terminated: c.terminated,
+    lastTerminated: c.lastTerminated,
+    containerID: c.containerID,
+    restartCount: c.restartCount,
+    ready: c.ready,
+    started: c.started,
+    ref: c.ref,
+    specImage: c.specImage,
+    name: c.name,
+    value,
+  };
+  return value;
+}
+
+/**
+ * The last status built for a container, with everything containerStatus read to build it: the
+ * same inputs give the same status, so it is reused as it is (the `waiting`, `terminated` and `ref`
+ * objects are replaced, never edited, and an image's ID is a function of its reference alone).
+ */
+export type StatusMemo = {
+  step: ContainerState['step'];
+  waiting: ContainerState['waiting'];
+  startedAt?: string;
+  terminated?: Terminated;
+  lastTerminated?: Terminated;
+  containerID?: string;
+  restartCount: number;
+  ready: boolean;
+  started: boolean;
+  ref?: ContainerState['ref'];
+  specImage: string;
+  name: string;
+  value: Record<string, unknown>;
+};
+
+/** Whether an init container is done (exited 0). */
+function initDone(c: ContainerState): boolean {
+  return c.step === 'exited' && c.terminated?.exitCode === 0;
+}
+
 /** kubelet's getPhase. */
 export function podPhase(w: PodWorker): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
-  const inits = w.containers.filter((c) => c.init);
   const policy = w.restartPolicy;
-  for (const c of inits) {
-    if (c.step === 'exited' && c.terminated?.exitCode === 0) continue;
+  for (const c of w.containers) {
+    if (!c.init || initDone(c)) continue;
     if (c.step === 'exited' && policy === 'Never') return 'Failed';
     return 'Pending';
   }
@@ -74,62 +138,133 @@ export function podPhase(w: PodWorker): 'Pending' | 'Running' | 'Succeeded' | 'F
   return 'Pending';
 }
 
-function names(list: ContainerState[]): string {
-  return `[${list.map((c) => c.name).join(' ')}]`;
+/** `[a b]`: the names of the init containers not done (init) or of the app containers not ready. */
+function pendingNames(w: PodWorker, init: boolean): string {
+  let out = '';
+  for (const c of w.containers) {
+    if (c.init !== init || (init ? initDone(c) : c.ready)) continue;
+    out = out ? `${out} ${c.name}` : c.name;
+  }
+  return `[${out}]`;
+}
+
+/** The condition types the kubelet writes; any other condition in the stored status is kept as it is. */
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
+/** The keys of a condition, in the order the kubelet writes them (reason and message only when set). */
+const CONDITION_KEYS = ['type', 'status', 'reason', 'message', 'lastProbeTime', 'lastTransitionTime'];
+
+/**
+ * A condition as the kubelet writes it: lastTransitionTime moves only when the status does. The
+ * stored condition itself when it reads exactly the same (key order included), so an unchanged
+ * condition is the same object before and after a write.
+ */
+function condition(old: Condition[], type: string, ok: boolean, nowIso: string, reason?: string, message?: string): Condition {
+  let prev: Condition | undefined;
+  for (const c of old) {
+    if (c.type === type) {
+      prev = c;
+      break;
+    }
+  }
+  const status = ok ? 'True' : 'False';
+  if (prev && prev.status === status && prev.lastProbeTime === null && (!reason || prev.reason === reason) && (!message || prev.message === message)) {
+    // Same values: the same object when its keys are exactly those a new one would have, in order.
+    let i = 0;
+    let same = true;
+    for (const k in prev) {
+      if (i === 2 && !reason) i++;
+      if (i === 3 && !message) i++;
+      if (k !== CONDITION_KEYS[i++]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && i === CONDITION_KEYS.length) return prev;
+  }
+  const next: Condition = { type, status } as Condition;
+  if (reason) next.reason = reason;
+  if (message) next.message = message;
+  next.lastProbeTime = null;
+  next.lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : nowIso;
+  return next;
 }
 
 export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeIP: string, imageID: (c: ContainerState) => string): Record<string, any> {
-  const old: Condition[] = pod.status?.conditions ?? [];
-  const cond = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
-    const prev = old.find((c) => c.type === type);
-    const status = ok ? 'True' : 'False';
-    const next: Condition = { type, status } as Condition;
-    if (reason) next.reason = reason;
-    if (message) next.message = message;
-    next.lastProbeTime = null;
-    next.lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : nowIso;
-    // Unchanged: the stored object itself (see `same`).
-    return prev && same(prev, next) ? prev : next;
-  };
+  const prev = pod.status;
+  const old: Condition[] = prev?.conditions ?? [];
   const phase = podPhase(w);
   const completed = phase === 'Succeeded' || phase === 'Failed';
-  const inits = w.containers.filter((c) => c.init);
-  const mains = w.containers.filter((c) => !c.init);
-  const initPending = inits.filter((c) => !(c.step === 'exited' && c.terminated?.exitCode === 0));
-  const unready = mains.filter((c) => !c.ready);
+  let inits = 0;
+  let initPending = 0;
+  let unready = 0;
+  for (const c of w.containers) {
+    if (c.init) {
+      inits++;
+      if (!initDone(c)) initPending++;
+    } else if (!c.ready) unready++;
+  }
+  const unreadyMessage = !completed && unready ? `containers with unready status: ${pendingNames(w, false)}` : undefined;
   const conditions: Condition[] = [
-    cond('PodReadyToStartContainers', w.sandboxReady),
-    initPending.length
-      ? cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: ${names(initPending)}`)
-      : cond('Initialized', true, completed ? 'PodCompleted' : undefined),
+    condition(old, 'PodReadyToStartContainers', w.sandboxReady, nowIso),
+    initPending
+      ? condition(old, 'Initialized', false, nowIso, 'ContainersNotInitialized', `containers with incomplete status: ${pendingNames(w, true)}`)
+      : condition(old, 'Initialized', true, nowIso, completed ? 'PodCompleted' : undefined),
+    completed ? condition(old, 'Ready', false, nowIso, 'PodCompleted') : unready ? condition(old, 'Ready', false, nowIso, 'ContainersNotReady', unreadyMessage) : condition(old, 'Ready', true, nowIso),
     completed
-      ? cond('Ready', false, 'PodCompleted')
-      : unready.length
-        ? cond('Ready', false, 'ContainersNotReady', `containers with unready status: ${names(unready)}`)
-        : cond('Ready', true),
-    completed
-      ? cond('ContainersReady', false, 'PodCompleted')
-      : unready.length
-        ? cond('ContainersReady', false, 'ContainersNotReady', `containers with unready status: ${names(unready)}`)
-        : cond('ContainersReady', true),
+      ? condition(old, 'ContainersReady', false, nowIso, 'PodCompleted')
+      : unready
+        ? condition(old, 'ContainersReady', false, nowIso, 'ContainersNotReady', unreadyMessage)
+        : condition(old, 'ContainersReady', true, nowIso),
   ];
   // PodScheduled belongs to the scheduler; a pod bound by hand (static pods) gets it from the kubelet.
-  const scheduled = old.find((c) => c.type === 'PodScheduled');
-  conditions.push(scheduled ? (scheduled as Condition) : cond('PodScheduled', true));
-  for (const c of old) if (!conditions.some((x) => x.type === c.type)) conditions.push(c);
+  let scheduled: Condition | undefined;
+  for (const c of old) {
+    if (c.type === 'PodScheduled') {
+      scheduled = c;
+      break;
+    }
+  }
+  conditions.push(scheduled ?? condition(old, 'PodScheduled', true, nowIso));
+  // Conditions of others (readiness gates, DisruptionTarget) stay, once per type, in their order.
+  for (const c of old) {
+    if (KUBELET_CONDITIONS.has(c.type)) continue;
+    let seen = false;
+    for (let i = 5; i < conditions.length; i++) if (conditions[i].type === c.type) seen = true;
+    if (!seen) conditions.push(c);
+  }
   const podIP = w.podIP;
-  const prev = pod.status;
-  const status: Record<string, any> = { phase, conditions: reuse(prev?.conditions, conditions), hostIP: nodeIP, hostIPs: reuse(prev?.hostIPs, [{ ip: nodeIP }]) };
+  const status: Record<string, any> = { phase, conditions: reuse(prev?.conditions, conditions), hostIP: nodeIP, hostIPs: reuseIPs(prev?.hostIPs, nodeIP) };
   if (podIP) {
     status.podIP = podIP;
-    status.podIPs = reuse(prev?.podIPs, [{ ip: podIP }]);
+    status.podIPs = reuseIPs(prev?.podIPs, podIP);
   }
   status.startTime = w.startTime;
-  if (inits.length) status.initContainerStatuses = reuse(prev?.initContainerStatuses, inits.map((c) => containerStatus(c, imageID)));
-  status.containerStatuses = reuse(prev?.containerStatuses, mains.map((c) => containerStatus(c, imageID)));
+  if (inits) status.initContainerStatuses = containerStatuses(w, true, prev?.initContainerStatuses, imageID);
+  status.containerStatuses = containerStatuses(w, false, prev?.containerStatuses, imageID);
   status.qosClass = prev?.qosClass ?? qosClass(pod.spec);
   if (pod.status?.nominatedNodeName) status.nominatedNodeName = pod.status.nominatedNodeName;
   return status;
+}
+
+/** The statuses of the init (or app) containers, the stored list itself when none changed. */
+function containerStatuses(w: PodWorker, init: boolean, stored: unknown, imageID: (c: ContainerState) => string): Record<string, unknown>[] {
+  const list: Record<string, unknown>[] = [];
+  for (const c of w.containers) if (c.init === init) list.push(memoContainerStatus(c, imageID));
+  const out = reuse(stored, list);
+  // An equal stored entry (a copy another writer made) is what the next comparison meets: keep it.
+  let i = 0;
+  for (const c of w.containers) if (c.init === init) c.statusMemo!.value = out[i++];
+  return out;
+}
+
+/** `[{ ip }]`, the stored list itself when it says exactly that. */
+function reuseIPs(stored: unknown, ip: string): { ip: string }[] {
+  if (Array.isArray(stored) && stored.length === 1) {
+    const e = stored[0];
+    if (e && typeof e === 'object' && e.ip === ip && Object.keys(e).length === 1) return stored as { ip: string }[];
+  }
+  return [{ ip }];
 }
 
 /*

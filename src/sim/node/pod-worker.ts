@@ -17,6 +17,7 @@ import { expandVars, fieldPathValue, objectData, resolveEnv, resourceFieldValue 
 import { ProbeCounter, probeSettings, runProbe, type ProbeKind, type ProbeTarget } from './probes';
 import type { ExecResult } from './runtime';
 import type { ShellHost } from './shell';
+import type { StatusMemo } from './pod-status';
 
 export const SANDBOX_MS = 400;
 export const BACKOFF_INITIAL_MS = 10_000;
@@ -71,6 +72,8 @@ export class ContainerState {
   stopReason?: 'probe' | 'spec';
   epoch = 0;
   specImage: string;
+  /** The last status reported for it (pod-status.ts). */
+  statusMemo?: StatusMemo;
 
   constructor(
     public spec: any,
