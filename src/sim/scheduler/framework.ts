@@ -11,7 +11,9 @@
 import type { Random } from '../random';
 import { isFailure, isSkip, type CycleState, type Failure, type FilterPlugin, type PodInfo, type PreFilterPlugin, type ScorePlugin } from './types';
 import type { NodeInfo } from './node-info';
-import { unresolvable } from './types';
+import { unresolvable, type Plugin } from './types';
+import { EquivalenceCache, type EquivalenceClass } from './equivalence';
+import { ByteArena } from './byte-arena';
 
 export type WeightedScorePlugin = { plugin: ScorePlugin; weight: number };
 
@@ -96,6 +98,29 @@ export class Framework {
     this.allFilters = filters.map((_, i) => i);
     // Verdicts are kept in bytes: a filter index must fit.
     if (filters.length > 120) throw new Error('framework: too many filter plugins');
+    this.localFilter = filters.map((f) => !!f.equivalenceKey);
+    let slots = 0;
+    this.scorerSlot = scorers.map(({ plugin }) => (plugin.equivalenceKey ? slots++ : -1));
+    const keyed = new Set<Plugin>();
+    for (const p of [...filters, ...scorers.map((s) => s.plugin)]) if (p.equivalenceKey) keyed.add(p);
+    this.keyed = [...keyed];
+    this.equivalence = new EquivalenceCache(slots);
+  }
+
+  /** Node-local plugins' answers, reused across pods of one class (equivalence.ts). */
+  private readonly equivalence: EquivalenceCache;
+  /** By filter index: whether the filter is node-local. */
+  private readonly localFilter: boolean[];
+  /** By scorer index: its slot in the equivalence cache's scores, or -1 when not node-local. */
+  private readonly scorerSlot: number[];
+  /** The node-local plugins, whose equivalence keys make up a pod's class key. */
+  private readonly keyed: Plugin[];
+
+  /** The pod's equivalence class: the filters that run and everything node-local plugins read of the pod. */
+  private equivalenceClass(pod: PodInfo, active: readonly number[]): EquivalenceClass {
+    let key = active.join(',');
+    for (const p of this.keyed) key += `\u0001${p.equivalenceKey!(pod)}`;
+    return this.equivalence.classFor(key);
   }
 
   private readonly allFilters: number[];
@@ -104,6 +129,8 @@ export class Framework {
   private totalsScratch = new Int32Array(0);
   /** The attempt's verdicts and scores are built here, then copied once (see Attempt.verdicts). */
   private verdictScratch = new Int8Array(0);
+  /** Where attempts' verdicts are kept once the cycle is over. */
+  private readonly arena = new ByteArena();
   private readonly scoreScratch: number[] = [];
   /**
    * The feasible nodes of the cycle, reused: plugins read it only during the cycle. Filled by index
@@ -123,8 +150,15 @@ export class Framework {
   }
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
-  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, active = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters): { index: number; failure: Failure } | undefined {
-    for (let k = 0; k < active.length; k++) {
+  runFilters(
+    state: CycleState,
+    pod: PodInfo,
+    node: NodeInfo,
+    active: readonly number[] = (state.get(ACTIVE_FILTERS) as number[] | undefined) ?? this.allFilters,
+    from = 0,
+    to = active.length,
+  ): { index: number; failure: Failure } | undefined {
+    for (let k = from; k < to; k++) {
       const i = active[k];
       const f = this.filters[i].filter(state, pod, node);
       if (f) return { index: i, failure: f };
@@ -155,6 +189,10 @@ export class Framework {
 
     const active = skipped.size ? this.allFilters.filter((i) => !skipped.has(this.filterNames[i])) : this.allFilters;
     state.set(ACTIVE_FILTERS, active);
+    // The node-local filters that run first (their verdicts can come from the equivalence cache).
+    let localEnd = 0;
+    while (localEnd < active.length && this.localFilter[active[localEnd]]) localEnd++;
+    const eq = this.keyed.length ? this.equivalenceClass(pod, active) : undefined;
 
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);
@@ -179,7 +217,22 @@ export class Framework {
         reasons.push(excluded!.reasons[0]);
         statuses.set(node.name, excluded!);
       } else {
-        const verdict = this.runFilters(state, pod, node, active);
+        let verdict: { index: number; failure: Failure } | undefined;
+        const id = node.id;
+        if (eq && id >= 0) {
+          // The node-local filters' verdict, computed once per node generation for the class.
+          if (id >= eq.verdictAt.length) eq.ensure(id + 1);
+          if (eq.verdictAt[id] === node.generation) {
+            const index = eq.verdict[id];
+            if (index !== PASSED) verdict = { index, failure: eq.failure[id]! };
+          } else {
+            verdict = this.runFilters(state, pod, node, active, 0, localEnd);
+            eq.verdictAt[id] = node.generation;
+            eq.verdict[id] = verdict ? verdict.index : PASSED;
+            eq.failure[id] = verdict?.failure;
+          }
+          if (!verdict && localEnd < active.length) verdict = this.runFilters(state, pod, node, active, localEnd);
+        } else verdict = this.runFilters(state, pod, node, active);
         if (verdict) {
           failAtAll[m] = verdict.index;
           reasons.push(verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', '));
@@ -208,7 +261,9 @@ export class Framework {
       scores.length = f;
       for (let p = 0; p < scorers.length; p++) {
         const { plugin, weight } = scorers[p];
-        plugin.scoreNodes(state, pod, feasible, scores);
+        const slot = eq ? this.scorerSlot[this.scorers.indexOf(scorers[p])] : -1;
+        if (slot >= 0) this.cachedScores(eq!, slot, plugin, state, pod, feasible, scores);
+        else plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
         const base = m + p * m;
         for (let i = 0; i < f; i++) {
@@ -247,7 +302,7 @@ export class Framework {
       chosen = feasible[pick];
     }
 
-    const verdicts = bytes.slice(0, size);
+    const verdicts = this.arena.copy(bytes, size);
     const attempt: Attempt = {
       at: now,
       result: chosen ? { node: chosen.name } : { message: '' },
@@ -261,6 +316,25 @@ export class Framework {
       scorers: this.scorerSet(scorers),
     };
     return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
+  }
+
+  /** A node-local plugin's raw scores, computed only for nodes whose generation moved since the class last asked. */
+  private cachedScores(eq: EquivalenceClass, slot: number, plugin: ScorePlugin, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+    const slots = eq.scorerSlots;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const id = node.id;
+      if (id < 0) {
+        out[i] = plugin.score(state, pod, node);
+        continue;
+      }
+      const k = id * slots + slot;
+      if (eq.scoreAt[k] === node.generation) out[i] = eq.score[k];
+      else {
+        out[i] = eq.score[k] = plugin.score(state, pod, node);
+        eq.scoreAt[k] = node.generation;
+      }
+    }
   }
 
   private preFilterFailure(_pod: PodInfo, allNodes: readonly NodeInfo[], f: Failure, plugin: string, state: CycleState, now: number): CycleResult {

@@ -25,10 +25,17 @@ export class NodeInfo implements NodeInfoView {
   /** Pods on this node with any (anti-)affinity term, and with required anti-affinity. */
   readonly podsWithAffinity = new Map<string, PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Map<string, PodInfo>();
+  /**
+   * Moves on every change a plugin can see (the Node replaced, a pod added or removed): answers
+   * computed for this node at one generation hold for as long as it has not moved (equivalence.ts).
+   */
+  generation = 0;
 
   constructor(
     readonly name: string,
     node: KObject,
+    /** Small and unique within the scheduler's cache (an index for per-node arrays); -1 for what-if copies. */
+    readonly id = -1,
   ) {
     this.node = node;
     this.setNode(node);
@@ -39,6 +46,7 @@ export class NodeInfo implements NodeInfoView {
   }
 
   setNode(node: KObject): void {
+    this.generation++;
     this.node = node;
     this.labels = node.metadata.labels ?? {};
     this.taints = Array.isArray(node.spec?.taints) ? node.spec.taints : [];
@@ -60,6 +68,7 @@ export class NodeInfo implements NodeInfoView {
   }
 
   addPod(p: PodInfo): void {
+    this.generation++;
     this.pods.set(p.uid, p);
     this.adjust(p, 1);
     if (podHasAffinity(p)) this.podsWithAffinity.set(p.uid, p);
@@ -69,6 +78,7 @@ export class NodeInfo implements NodeInfoView {
   removePod(uid: string): PodInfo | undefined {
     const p = this.pods.get(uid);
     if (!p) return undefined;
+    this.generation++;
     this.pods.delete(uid);
     this.adjust(p, -1);
     this.podsWithAffinity.delete(uid);
@@ -157,6 +167,7 @@ export class SchedulerCache {
   readonly imageNodes = new Map<string, number>();
   private readonly counters = new Map<string, SelectorCounter>();
   private useTick = 0;
+  private nextNodeId = 0;
 
   /** Nodes in name order. */
   nodeList(): NodeInfo[] {
@@ -187,7 +198,7 @@ export class SchedulerCache {
       this.countImages(existing, 1);
       return;
     }
-    const info = new NodeInfo(name, node);
+    const info = new NodeInfo(name, node, this.nextNodeId++);
     this.nodes.set(name, info);
     this.countImages(info, 1);
     this.listDirty = true;

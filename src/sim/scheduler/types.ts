@@ -112,6 +112,14 @@ export const SKIP = { skip: true } as const;
 
 export interface Plugin {
   readonly name: string;
+  /**
+   * Declared by node-local plugins: those whose Filter verdict and Score for a node depend only on
+   * that node's NodeInfo and on the pod fields this key spells out (never on other nodes, other
+   * pods or other objects). Two pods with equal keys get equal answers from the plugin on an
+   * unchanged node, which lets the framework reuse them (equivalence.ts). When in doubt, put the
+   * field in the key: a key too fine only costs a cache miss, one too coarse changes decisions.
+   */
+  equivalenceKey?(pod: PodInfo): string;
 }
 
 export interface PreFilterPlugin extends Plugin {

@@ -8,6 +8,11 @@ import type { CycleState, NodeInfoView, PodInfo, ScorePlugin } from '../types';
 export class NodeResourcesBalancedAllocation implements ScorePlugin {
   readonly name = 'NodeResourcesBalancedAllocation';
 
+  /** Node-local: reads the node's allocatable and requested cpu and memory, and the pod's. */
+  equivalenceKey(pod: PodInfo): string {
+    return `${pod.requests.milliCPU} ${pod.requests.memory}`;
+  }
+
   preScore(_state: unknown, pod: PodInfo): boolean {
     return pod.requests.milliCPU > 0 || pod.requests.memory > 0;
   }

@@ -43,6 +43,12 @@ export function nodeMatchesPodAffinity(pod: PodInfo, node: NodeInfoView): boolea
 export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   readonly name = 'NodeAffinity';
 
+  /** Node-local: reads the node's labels and name, and the pod's nodeSelector and node affinity. */
+  equivalenceKey(pod: PodInfo): string {
+    const spec = pod.pod.spec;
+    return JSON.stringify([spec?.nodeSelector ?? null, spec?.affinity?.nodeAffinity ?? null]);
+  }
+
   preFilter(_state: CycleState, pod: PodInfo): PreFilterResult {
     const terms = requiredTerms(pod);
     const sel = pod.pod.spec?.nodeSelector;

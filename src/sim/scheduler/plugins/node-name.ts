@@ -7,6 +7,11 @@ const FAILURE = unresolvable(ERR_REASON_NODE_NAME);
 export class NodeName implements PreFilterPlugin, FilterPlugin {
   readonly name = 'NodeName';
 
+  /** Node-local: reads the node's name and the pod's spec.nodeName. */
+  equivalenceKey(pod: PodInfo): string {
+    return JSON.stringify(pod.pod.spec?.nodeName ?? null);
+  }
+
   /** Nothing to check for a pod that names no node (the usual case): skip the filter. */
   preFilter(_state: unknown, pod: PodInfo) {
     return pod.pod.spec?.nodeName ? undefined : SKIP;

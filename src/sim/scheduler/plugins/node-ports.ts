@@ -11,6 +11,11 @@ const WILDCARD = '0.0.0.0';
 export class NodePorts implements PreFilterPlugin, FilterPlugin {
   readonly name = 'NodePorts';
 
+  /** Node-local: reads the ports the node's pods use and the pod's host ports. */
+  equivalenceKey(pod: PodInfo): string {
+    return pod.hostPorts.length ? JSON.stringify(pod.hostPorts) : '';
+  }
+
   preFilter(_state: unknown, pod: PodInfo) {
     return pod.hostPorts.length ? undefined : SKIP;
   }

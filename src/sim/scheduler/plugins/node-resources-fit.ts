@@ -52,6 +52,14 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   readonly name = 'NodeResourcesFit';
   private readonly cache = new Map<string, Failure>();
 
+  /** Node-local: reads the node's allocatable, requested and pod count, and the pod's requests. */
+  equivalenceKey(pod: PodInfo): string {
+    const r = pod.requests;
+    let key = `${r.milliCPU} ${r.memory} ${r.ephemeralStorage} ${pod.nonZeroCPU} ${pod.nonZeroMemory}`;
+    for (const [name, q] of r.scalar) key += ` ${name}=${q}`;
+    return key;
+  }
+
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     const reasons = insufficientResources(pod, node);
     if (!reasons?.length) return undefined;

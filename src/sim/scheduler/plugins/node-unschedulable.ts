@@ -12,6 +12,11 @@ const FAILURE = unresolvable(ERR_REASON_UNSCHEDULABLE);
 export class NodeUnschedulable implements FilterPlugin {
   readonly name = 'NodeUnschedulable';
 
+  /** Node-local: reads the node's spec.unschedulable and the pod's tolerations. */
+  equivalenceKey(pod: PodInfo): string {
+    return JSON.stringify(pod.tolerations);
+  }
+
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     if (!node.node.spec?.unschedulable) return undefined;
     return tolerationsTolerate(pod.tolerations, UNSCHEDULABLE_TAINT) ? undefined : FAILURE;

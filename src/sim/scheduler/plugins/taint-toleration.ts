@@ -14,6 +14,11 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
   readonly name = 'TaintToleration';
   private readonly reasons = new Map<string, ReturnType<typeof unresolvable>>();
 
+  /** Node-local: reads the node's taints and the pod's tolerations. */
+  equivalenceKey(pod: PodInfo): string {
+    return JSON.stringify(pod.tolerations);
+  }
+
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
     if (!node.taints.length) return undefined;
     const taint = firstUntoleratedTaint(node.taints, pod.tolerations);

@@ -1,0 +1,77 @@
+/**
+ * The equivalence cache: answers of node-local plugins (see Plugin.equivalenceKey) kept per class
+ * of equivalent pods and per node, so that the pods of one ReplicaSet, which all ask the same
+ * questions, do not recompute them on the hundreds of nodes that did not change between cycles.
+ * (kube-scheduler had such a cache up to v1.12, keyed on the pod's controller; here the key is
+ * what the plugins actually read, so pods from different owners with equal specs share it too.)
+ *
+ * Validity: an entry is keyed on (class key, node id) and stamped with the NodeInfo generation
+ * it was computed at. The class key holds every pod field the node-local plugins read (their
+ * equivalenceKey) and the node-local filters that run; the generation moves on every change to
+ * the NodeInfo those plugins read. So an entry whose stamp equals the node's generation is what
+ * the plugins would answer now.
+ */
+import type { Failure } from './types';
+
+/** Classes kept (least recently used dropped): a class costs a few bytes per node. */
+const MAX_CLASSES = 32;
+/** Stamp of an entry never computed (generations start at 0 and only grow). */
+const NONE = -1;
+
+export class EquivalenceClass {
+  /** NodeInfo generation each node's verdict was computed at (by node id). */
+  verdictAt: Float64Array = new Float64Array(0);
+  /** Index of the node-local filter that rejected the node, or -1 (PASSED). */
+  verdict: Int8Array = new Int8Array(0);
+  failure: (Failure | undefined)[] = [];
+  /** The same for raw scores, by node id × scorer slot. */
+  scoreAt: Float64Array = new Float64Array(0);
+  score: Float64Array = new Float64Array(0);
+
+  constructor(readonly scorerSlots: number) {}
+
+  /** Make room for node ids below `n`. */
+  ensure(n: number): void {
+    if (this.verdictAt.length >= n) return;
+    const cap = Math.max(n, this.verdictAt.length * 2, 64);
+    this.verdictAt = grow(this.verdictAt, cap);
+    const verdict = new Int8Array(cap);
+    verdict.set(this.verdict);
+    this.verdict = verdict;
+    this.scoreAt = grow(this.scoreAt, cap * this.scorerSlots);
+    const score = new Float64Array(cap * this.scorerSlots);
+    score.set(this.score);
+    this.score = score;
+  }
+}
+
+function grow(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n).fill(NONE);
+  b.set(a);
+  return b;
+}
+
+export class EquivalenceCache {
+  private readonly classes = new Map<string, EquivalenceClass>();
+  private lastKey = '';
+  private last: EquivalenceClass | undefined;
+
+  constructor(private readonly scorerSlots: number) {}
+
+  classFor(key: string): EquivalenceClass {
+    // Consecutive pods of one ReplicaSet ask for the same class.
+    if (this.last && key === this.lastKey) return this.last;
+    let c = this.classes.get(key);
+    if (c) {
+      // Most recently used last: the first entry is the one to drop.
+      this.classes.delete(key);
+    } else {
+      c = new EquivalenceClass(this.scorerSlots);
+      if (this.classes.size >= MAX_CLASSES) this.classes.delete(this.classes.keys().next().value as string);
+    }
+    this.classes.set(key, c);
+    this.lastKey = key;
+    this.last = c;
+    return c;
+  }
+}
