@@ -6,6 +6,7 @@
 import type { KObject } from '../../../api/types';
 import { EPOCH_MS } from '../../../clock';
 import { since, simMs } from '../duration';
+import { canonicalQuantity } from '../../../api/quantity';
 import { tabwrite } from './tabwriter';
 
 export type DescribeContext = {
@@ -151,4 +152,30 @@ export function smartLabel(key: string): string {
     .split(/[\s_-]+/)
     .filter(Boolean);
   return words.map((wd) => ACRONYMS[wd.toLowerCase()] ?? wd[0].toUpperCase() + wd.slice(1)).join(' ');
+}
+
+/** Go's `%v` of a string slice: `[a b]`, `[]` when empty (how describe prints Finalizers). */
+export function goStringSlice(items: unknown[] | undefined | null): string {
+  return `[${(items ?? []).map(String).join(' ')}]`;
+}
+
+/** intstr.IntOrString's String(): a number as digits, a string (`50%`) as it is. */
+export function intOrString(v: unknown): string {
+  return v === undefined || v === null ? '<nil>' : String(v);
+}
+
+/** A quantity as resource.Quantity's String() prints it (canonical form; the zero Quantity is `0`). */
+export function quantityString(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '0';
+  return canonicalQuantity(v) ?? String(v);
+}
+
+/** Go's time.Time String() in UTC, as `%s` of a metav1.Time prints it: `2025-01-01 09:00:30 +0000 UTC`. */
+export function goTimeString(ts: string | undefined | null): string {
+  const ms = simMs(ts);
+  if (Number.isNaN(ms)) return '0001-01-01 00:00:00 +0000 UTC';
+  const d = new Date(EPOCH_MS + ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  // metav1.Time travels as RFC 3339 with whole seconds, so Go has no fraction to print.
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 UTC`;
 }

@@ -5,6 +5,9 @@ import { describePod } from './pod';
 import { describeNode } from './node';
 import { describeCronJob, describeDaemonSet, describeDeployment, describeHPA, describeJob, describeReplicaSet, describeStatefulSet } from './workloads';
 import { describeConfigMap, describeEndpoints, describeGeneric, describeIngress, describeNamespace, describeSecret, describeService } from './other';
+import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage';
+import { describeEndpointSlice, describeNetworkPolicy } from './network';
+import { describePodDisruptionBudget, describePriorityClass, describeServiceAccount } from './policy';
 
 export type { DescribeContext } from './common';
 export { tabwrite } from './tabwriter';
@@ -26,6 +29,14 @@ const DESCRIBERS: Record<string, (obj: KObject, ctx: DescribeContext) => string>
   ConfigMap: describeConfigMap,
   Secret: (o) => describeSecret(o),
   Ingress: describeIngress,
+  PersistentVolumeClaim: describePersistentVolumeClaim,
+  PersistentVolume: describePersistentVolume,
+  StorageClass: describeStorageClass,
+  PodDisruptionBudget: describePodDisruptionBudget,
+  PriorityClass: describePriorityClass,
+  ServiceAccount: describeServiceAccount,
+  NetworkPolicy: (o) => describeNetworkPolicy(o),
+  EndpointSlice: describeEndpointSlice,
 };
 
 export function describeObject(obj: KObject, ctx: DescribeContext): string {
