@@ -40,13 +40,15 @@ export function ensurePodsByClaimIndex(ctx: EngineContext): void {
   if (ctx.services.has(PODS_BY_CLAIM)) return;
   ctx.services.set(PODS_BY_CLAIM, true);
   ctx.store.addIndex(PODS_BY_CLAIM, 'Pod', (pod) => {
-    // Every pod write runs this: most pods mount no claim, and cost no array.
-    if (!pod.spec?.volumes?.length) return NONE;
-    const names = podClaimNames(pod);
-    return names.length ? names.map((n) => `${pod.metadata.namespace}/${n}`) : NONE;
+    // Every pod write runs this: most pods mount no claim (at most a projected token volume), and
+    // cost no array.
+    const volumes = pod.spec?.volumes;
+    if (!Array.isArray(volumes) || !volumes.some(mountsClaim)) return NONE;
+    return podClaimNames(pod).map((n) => `${pod.metadata.namespace}/${n}`);
   });
 }
 const NONE: readonly string[] = [];
+const mountsClaim = (v: any): boolean => !!v?.persistentVolumeClaim?.claimName;
 
 class PersistentVolumeController extends Controller {
   readonly name = 'persistentvolume-controller';
