@@ -57,7 +57,8 @@ export class ContainerState {
   ref?: ImageRef;
   def?: ImageDef;
   proc?: Process;
-  fs?: ContainerFS;
+  /** The current run's filesystem (see RunFS). */
+  runFS?: RunFS;
   env?: Map<string, string>;
   logs: string[] = [];
   prevLogs?: string[];
@@ -88,6 +89,31 @@ export class ContainerState {
 
   get fieldPath(): string {
     return `spec.${this.init ? 'initContainers' : 'containers'}{${this.name}}`;
+  }
+
+  /** The filesystem of the current run (none before the container was first created). */
+  get fs(): ContainerFS | undefined {
+    return this.runFS?.get();
+  }
+}
+
+/**
+ * A run's filesystem, built when something first reads it (a shell, a web server's files): most
+ * containers never are, and each start would otherwise build the image's files and mounts. What it
+ * is built from does not change during the run (the pod's hostname, DNS policy and mounts are
+ * immutable; the pod IP is taken at the start), so building it later gives the same files.
+ */
+class RunFS {
+  private built?: ContainerFS;
+
+  constructor(private build?: () => ContainerFS) {}
+
+  get(): ContainerFS {
+    if (!this.built) {
+      this.built = this.build!();
+      this.build = undefined;
+    }
+    return this.built;
   }
 }
 
@@ -513,7 +539,9 @@ export class PodWorker {
     const p = plan(def, command, args);
     c.containerID = `containerd://${this.kubelet.random.hex(64)}`;
     c.env = env;
-    c.fs = new ContainerFS(this.baseFiles(def), this.mounts(c));
+    const podIP = this.podIP;
+    const spec = c.spec;
+    c.runFS = new RunFS(() => new ContainerFS(this.baseFiles(def, podIP), this.mounts(spec)));
     this.event('Normal', 'Created', `Created container ${c.name}`, c);
     const startedAt = this.ctx.clock.iso();
     if ('startError' in p) {
@@ -539,13 +567,13 @@ export class PodWorker {
     return String(this.pod.spec?.hostname ?? this.name).slice(0, 63);
   }
 
-  private baseFiles(def: ImageDef): Map<string, string | (() => string)> {
+  private baseFiles(def: ImageDef, podIP: string | undefined): Map<string, string | (() => string)> {
     const files = imageFiles(def);
     const ns = this.namespace;
     const domain = this.ctx.network.clusterDomain;
     const fqdn = this.pod.spec?.subdomain ? `${this.hostname()}.${this.pod.spec.subdomain}.${ns}.svc.${domain}` : '';
     files.set('/etc/hostname', `${this.hostname()}\n`);
-    files.set('/etc/hosts', `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${this.podIP ?? ''}\t${fqdn ? `${fqdn}\t` : ''}${this.hostname()}\n`);
+    files.set('/etc/hosts', `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${podIP ?? ''}\t${fqdn ? `${fqdn}\t` : ''}${this.hostname()}\n`);
     const policy = this.pod.spec?.dnsPolicy ?? 'ClusterFirst';
     if ((policy === 'ClusterFirst' && !this.hostNetwork) || policy === 'ClusterFirstWithHostNet') {
       files.set('/etc/resolv.conf', `search ${ns}.svc.${domain} svc.${domain} ${domain}\nnameserver ${hostAddress(this.ctx.network.serviceCIDR, 10)}\noptions ndots:5\n`);
@@ -562,9 +590,9 @@ export class PodWorker {
     return files;
   }
 
-  private mounts(c: ContainerState): Mount[] {
+  private mounts(spec: any): Mount[] {
     const out: Mount[] = [];
-    for (const m of c.spec.volumeMounts ?? []) {
+    for (const m of spec.volumeMounts ?? []) {
       const v = this.volumes?.get(m.name);
       if (v) out.push({ mountPath: m.mountPath, volume: v, subPath: m.subPath, readOnly: m.readOnly });
     }
@@ -876,7 +904,7 @@ export class PodWorker {
  * thousands of containers run at once, and closures cost hundreds of bytes each.
  */
 class ContainerHost implements ProcessHost {
-  readonly fs: ContainerFS;
+  private readonly runFS: RunFS;
   readonly env: Map<string, string>;
   readonly hostname: string;
   readonly podName: string;
@@ -891,7 +919,7 @@ class ContainerHost implements ProcessHost {
     private readonly epoch: number,
   ) {
     const limit = c.spec.resources?.limits ?? {};
-    this.fs = c.fs!;
+    this.runFS = c.runFS!;
     this.env = c.env!;
     this.hostname = w.hostname();
     this.podName = w.name;
@@ -899,6 +927,10 @@ class ContainerHost implements ProcessHost {
     this.image = c.def!;
     this.imageLabel = imageLabel(c.specImage);
     this.cpuLimitMillis = limit.cpu !== undefined ? milliValue(limit.cpu) : undefined;
+  }
+
+  get fs(): ContainerFS {
+    return this.runFS.get();
   }
 
   wallMs(): number {
