@@ -10,14 +10,6 @@ import { deepEqual } from '../api/json';
 const POD_LABEL_INDEX = 'network.podsByLabel';
 
 /**
- * The index values of a labels object: keyed on the object (stored objects are never changed in
- * place, and a status write keeps the pod's labels object), with the namespace they were built for,
- * so the store's call on every pod write builds no strings.
- */
-const labelValues = new WeakMap<object, { ns: string; values: readonly string[] }>();
-const NO_VALUES: readonly string[] = [];
-
-/**
  * Index pods by `ns/key=value` of each label (once per store). Only Services with a selector read
  * it, and a selector has at least one label, so a pod without labels is in no bucket.
  */
@@ -25,15 +17,11 @@ export function ensurePodLabelIndex(ctx: EngineContext): void {
   if (ctx.services.has(POD_LABEL_INDEX)) return;
   ctx.services.set(POD_LABEL_INDEX, true);
   ctx.store.addIndex(POD_LABEL_INDEX, 'Pod', (pod) => {
-    const labels = pod.metadata.labels;
-    if (!labels) return NO_VALUES;
+    const labels = pod.metadata.labels ?? {};
     const ns = pod.metadata.namespace ?? '';
-    const known = labelValues.get(labels);
-    if (known && known.ns === ns) return known.values;
-    const values: string[] = [];
-    for (const k in labels) values.push(`${ns}/${k}=${labels[k]}`);
-    labelValues.set(labels, { ns, values });
-    return values;
+    const out: string[] = [];
+    for (const k in labels) out.push(`${ns}/${k}=${labels[k]}`);
+    return out;
   });
 }
 
