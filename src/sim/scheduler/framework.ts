@@ -192,7 +192,8 @@ export class Framework {
     // The node-local filters that run first (their verdicts can come from the equivalence cache).
     let localEnd = 0;
     while (localEnd < active.length && this.localFilter[active[localEnd]]) localEnd++;
-    const eq = this.keyed.length ? this.equivalenceClass(pod, active) : undefined;
+    // A pod PreFilter narrowed to named nodes (a DaemonSet pod) is evaluated there only: not worth a class.
+    const eq = this.keyed.length && !allowed ? this.equivalenceClass(pod, active) : undefined;
 
     // Filter: from a rotating start, until enough feasible nodes are found.
     const toFind = allowed ? n : numFeasibleNodesToFind(n);

@@ -10,9 +10,19 @@ import { deepEqual as jsonEqual } from '../api/json';
 import { buildPodInfo, milliOf, normalizeImage, podHasAffinity, unitsOf } from './pod-info';
 import { emptyResources, type NodeInfoView, type PodInfo, type Resources, type Taint } from './types';
 
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+
+/** A node's value for a topology key (kept fields for the well-known keys). */
+export function topologyValue(node: NodeInfoView, key: string): string | undefined {
+  return key === LABEL_HOSTNAME ? node.hostname : key === LABEL_ZONE ? node.zone : node.labels[key];
+}
+
 export class NodeInfo implements NodeInfoView {
   node: KObject;
   labels: Record<string, string> = {};
+  hostname: string | undefined;
+  zone: string | undefined;
   taints: Taint[] = [];
   allocatable: Resources = emptyResources();
   allowedPods = 0;
@@ -49,6 +59,8 @@ export class NodeInfo implements NodeInfoView {
     this.generation++;
     this.node = node;
     this.labels = node.metadata.labels ?? {};
+    this.hostname = this.labels[LABEL_HOSTNAME];
+    this.zone = this.labels[LABEL_ZONE];
     this.taints = Array.isArray(node.spec?.taints) ? node.spec.taints : [];
     const alloc = node.status?.allocatable ?? {};
     const r = emptyResources();

@@ -90,6 +90,9 @@ export interface NodeInfoView {
   readonly name: string;
   readonly node: KObject;
   readonly labels: Record<string, string>;
+  /** The well-known topology labels' values, read without a lookup in `labels` (the hot path of spreading). */
+  readonly hostname: string | undefined;
+  readonly zone: string | undefined;
   readonly taints: readonly Taint[];
   readonly allocatable: Resources;
   readonly allowedPods: number;

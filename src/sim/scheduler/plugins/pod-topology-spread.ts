@@ -10,7 +10,7 @@ import { fromLabelSelector, matches, selectorFromMap, type Requirement, type Sel
 import type { ObjectStore } from '../../api/store';
 import { controllerOf } from '../../api/types';
 import { firstUntoleratedTaint } from '../helpers';
-import type { SchedulerCache } from '../node-info';
+import { topologyValue, type SchedulerCache } from '../node-info';
 import { nodeMatchesPodAffinity } from './node-affinity';
 import {
   unresolvable,
@@ -107,13 +107,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         // Only nodes carrying every constraint's key count as part of a domain.
         if (!constraints.every((o) => o.topologyKey in n.labels) || !this.eligible(c, pod, n)) continue;
         eligible.add(n.name);
-        const v = n.labels[c.topologyKey];
+        const v = topologyValue(n, c.topologyKey)!; // present: checked above
         if (!domains.has(v)) domains.set(v, 0);
       }
       const counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
       for (const [nodeName, n] of counter.perNode) {
         if (!eligible.has(nodeName)) continue;
-        const v = this.cache.nodes.get(nodeName)!.labels[c.topologyKey];
+        const v = topologyValue(this.cache.nodes.get(nodeName)!, c.topologyKey)!;
         domains.set(v, (domains.get(v) ?? 0) + n);
       }
       let m = domains.size ? Infinity : 0;
@@ -132,7 +132,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     if (!s) return undefined;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i];
-      const v = node.labels[c.topologyKey];
+      const v = topologyValue(node, c.topologyKey);
       if (v === undefined) return MISSING;
       const skew = (s.counts[i].get(v) ?? 0) + s.selfMatch[i] - s.min[i];
       if (skew > c.maxSkew) return SKEW;
@@ -175,13 +175,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       const domains = new Map<string, number>();
       for (const n of nodes) {
         if (ignored.has(n.name)) continue;
-        const v = n.labels[c.topologyKey];
+        const v = topologyValue(n, c.topologyKey);
         if (v !== undefined) domains.set(v, 0);
       }
       if (domains.size) {
         for (const [nodeName, n] of counter.perNode) {
           const info = this.cache.nodes.get(nodeName);
-          const v = info?.labels[c.topologyKey];
+          const v = info ? topologyValue(info, c.topologyKey) : undefined;
           if (v === undefined || !domains.has(v) || !this.eligible(c, pod, info!)) continue;
           domains.set(v, domains.get(v)! + n);
         }
@@ -208,7 +208,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i];
-      const v = node.labels[c.topologyKey];
+      const v = topologyValue(node, c.topologyKey);
       if (v === undefined) continue;
       const cnt = c.topologyKey === HOSTNAME ? (s.counts[i]!.get(node.name) ?? 0) : (s.counts[i]!.get(v) ?? 0);
       score += cnt * s.weights[i] + (c.maxSkew - 1);
