@@ -565,7 +565,7 @@ type: kubernetes.io/service-account-token
 describe('describe of EndpointSlices', () => {
   const c = createCluster({});
   it('the controller\'s slice for kube-dns: ports table, each endpoint with conditions, target, node and zone', () => {
-    const slice = c.list('endpointslices', 'kube-system').find((s: any) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') as any;
+    const slice = c.list('endpointslices', { namespace: 'kube-system' }).find((s: any) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') as any;
     const eps: any[] = slice.endpoints;
     expect(eps).toHaveLength(2);
     const endpoint = (e: any) => [
