@@ -178,6 +178,23 @@ const REF = /^(?:([a-zA-Z0-9.-]+(?::\d+)?)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9
  * the kubelet's InvalidImageName one when the reference cannot be parsed.
  */
 export function normalizeImage(image: string): ImageRef | { error: string } {
+  let r = parsed.get(image);
+  if (!r) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(image, (r = parseImage(image)));
+  }
+  return r;
+}
+
+/**
+ * References parsed so far, by the text of the image (every container start parses its image, and
+ * thousands of replicas name the same one). The result depends on the text alone and is never
+ * modified, so one copy serves them all.
+ */
+const parsed = new Map<string, ImageRef | { error: string }>();
+const PARSED_MAX = 1024;
+
+function parseImage(image: string): ImageRef | { error: string } {
   const m = REF.exec(image ?? '');
   if (!image || !m) {
     const why = image && image.toLowerCase() !== image ? 'repository name must be lowercase' : 'invalid reference format';

@@ -11,6 +11,7 @@ import { EPOCH_MS } from '../clock';
 import { Random } from '../random';
 import { deepEqual } from '../api/json';
 import type { KObject } from '../api/types';
+import type { EventSource } from '../api/events';
 import { ImageCatalog, type ImageDef, type ImageRef } from './images';
 import { PodWorker, type ContainerState } from './pod-worker';
 import { buildPodStatus } from './pod-status';
@@ -63,6 +64,7 @@ export class Kubelet {
     this.runtime = NodeRuntime.for(ctx);
     this.catalog = this.runtime.catalog;
     this.random = new Random(ctx.random.nextUint32());
+    this.eventSource = { component: 'kubelet', host: nodeName };
     this.runtime.register(this);
     // kubeadm pre-pulls the control plane's images; every node has the system images.
     for (const ref of this.catalog.systemImages()) this.images.set(ref.full, ref);
@@ -214,7 +216,7 @@ export class Kubelet {
   private nodeEvent(node: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     // Node events name the node as their uid, as the kubelet's recorder does.
     const ref = { apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, uid: node.metadata.name } };
-    this.ctx.events.record(ref, type, reason, message, { component: 'kubelet', host: this.nodeName });
+    this.ctx.events.record(ref, type, reason, message, this.eventSource);
   }
 
   /** status.images: the largest first, as the kubelet reports them. */
@@ -304,8 +306,11 @@ export class Kubelet {
   }
 
   event(pod: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
-    this.ctx.events.record(pod, type, reason, message, { component: 'kubelet', host: this.nodeName }, fieldPath);
+    this.ctx.events.record(pod, type, reason, message, this.eventSource, fieldPath);
   }
+
+  /** The source of this kubelet's events (the recorder only reads it). */
+  private readonly eventSource: EventSource;
 
   markDirty(w: PodWorker): void {
     this.dirtyWorkers.add(w);

@@ -16,6 +16,8 @@ import type { PodWorker } from './pod-worker';
 
 export const PODS_BY_NODE = 'kubelet/pods-by-node';
 
+const NO_NODE: readonly string[] = [];
+
 export type PodUsage = { cpuMillis: number; memoryBytes: number };
 
 /** Only these pod changes concern a kubelet; a status write it made itself does not. */
@@ -47,9 +49,22 @@ export class NodeRuntime implements ContainerRuntime {
   private constructor(private readonly ctx: EngineContext) {
     const cluster = ctx.services.get('cluster') as { spec?: { images?: ImageDef[] } } | undefined;
     this.catalog = new ImageCatalog([...DEFAULT_IMAGES, ...(cluster?.spec?.images ?? [])]);
-    ctx.store.addIndex(PODS_BY_NODE, 'Pod', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+    ctx.store.addIndex(PODS_BY_NODE, 'Pod', (p) => this.nodeKey(p.spec?.nodeName));
     ctx.store.watch('Pod', (c) => this.onPod(c));
   }
+
+  /**
+   * The PODS_BY_NODE value of a pod: one list per node name, shared by its pods (the store only
+   * reads it, and asks for it on every pod write).
+   */
+  private nodeKey(nodeName: string | undefined): readonly string[] {
+    if (!nodeName) return NO_NODE;
+    let key = this.nodeKeys.get(nodeName);
+    if (!key) this.nodeKeys.set(nodeName, (key = [nodeName]));
+    return key;
+  }
+
+  private readonly nodeKeys = new Map<string, readonly string[]>();
 
   register(k: Kubelet): void {
     this.kubelets.set(k.nodeName, k);

@@ -87,9 +87,12 @@ export class ContainerState {
     return this.spec.name;
   }
 
+  /** Where events point in the pod (`spec.containers{web}`); the name never changes. */
   get fieldPath(): string {
-    return `spec.${this.init ? 'initContainers' : 'containers'}{${this.name}}`;
+    return (this.fieldPathText ??= `spec.${this.init ? 'initContainers' : 'containers'}{${this.name}}`);
   }
+
+  private fieldPathText?: string;
 
   /** The filesystem of the current run (none before the container was first created). */
   get fs(): ContainerFS | undefined {
@@ -133,6 +136,9 @@ export class PodWorker {
   timers?: Set<Timer>;
   private syncQueued = false;
   private mountRetry?: Timer;
+  /** spec.hostNetwork and spec.restartPolicy, read on every status write: taken from each new spec (update). */
+  hostNetwork: boolean;
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
 
   constructor(
     readonly kubelet: Kubelet,
@@ -140,6 +146,8 @@ export class PodWorker {
   ) {
     this.pod = pod;
     this.uid = pod.metadata.uid;
+    this.hostNetwork = !!pod.spec?.hostNetwork;
+    this.restartPolicy = pod.spec?.restartPolicy ?? 'Always';
     this.startTime = pod.status?.startTime ?? kubelet.ctx.clock.iso();
     for (const c of pod.spec?.initContainers ?? []) this.containers.push(new ContainerState(c, true));
     for (const c of pod.spec?.containers ?? []) this.containers.push(new ContainerState(c, false));
@@ -151,12 +159,6 @@ export class PodWorker {
   }
   get name(): string {
     return this.pod.metadata.name;
-  }
-  get hostNetwork(): boolean {
-    return !!this.pod.spec?.hostNetwork;
-  }
-  get restartPolicy(): 'Always' | 'OnFailure' | 'Never' {
-    return this.pod.spec?.restartPolicy ?? 'Always';
   }
   get podIP(): string | undefined {
     return this.hostNetwork ? this.kubelet.nodeIP : this.ip;
@@ -210,6 +212,8 @@ export class PodWorker {
   /** The pod object changed in the API (spec image, deletion, labels). */
   update(pod: KObject): void {
     this.pod = pod;
+    this.hostNetwork = !!pod.spec?.hostNetwork;
+    this.restartPolicy = pod.spec?.restartPolicy ?? 'Always';
     if (pod.metadata.deletionTimestamp) {
       this.kick();
       return;
