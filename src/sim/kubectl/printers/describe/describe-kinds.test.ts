@@ -648,3 +648,34 @@ endpoints:
     );
   });
 });
+
+describe('describe of a service account token Secret', () => {
+  it('shows the token itself and the other keys by size, as kubectl does', () => {
+    const c = createCluster({});
+    c.apply(`apiVersion: v1
+kind: Secret
+metadata:
+  name: robot-token
+  annotations: {kubernetes.io/service-account.name: robot}
+type: kubernetes.io/service-account-token
+data: {token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuYWJj, namespace: ZGVmYXVsdA==, ca.crt: QUJD}
+`);
+    expect(out(c, 'describe secret robot-token')).toBe(
+      [
+        'Name:         robot-token',
+        'Namespace:    default',
+        'Labels:       <none>',
+        'Annotations:  kubernetes.io/service-account.name: robot',
+        '',
+        'Type:  kubernetes.io/service-account-token',
+        '',
+        'Data',
+        '====',
+        'ca.crt:     3 bytes',
+        'namespace:  7 bytes',
+        'token:      eyJhbGciOiJSUzI1NiJ9.abc',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -133,6 +133,14 @@ function base64Length(b64: string): number {
   return Math.max(0, Math.floor((s.length * 3) / 4) - pad);
 }
 
+function base64Text(b64: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(String(b64 ?? '').replace(/\s/g, '')), (ch) => ch.charCodeAt(0)));
+  } catch {
+    return String(b64 ?? '');
+  }
+}
+
 export function describeSecret(secret: KObject): string {
   const w = new DescribeWriter();
   w.line(`Name:\t${secret.metadata.name}`);
@@ -141,7 +149,11 @@ export function describeSecret(secret: KObject): string {
   annotationsMultiline(w, 'Annotations', secret.metadata.annotations);
   w.line(`\nType:\t${secret.type ?? 'Opaque'}`);
   w.line('\nData\n====');
-  for (const k of Object.keys(secret.data ?? {}).sort()) w.line(`${k}:\t${base64Length(secret.data[k])} bytes`);
+  for (const k of Object.keys(secret.data ?? {}).sort()) {
+    // kubectl shows a service account token itself; every other key only by its size.
+    if (k === 'token' && secret.type === 'kubernetes.io/service-account-token') w.line(`${k}:\t${base64Text(secret.data[k])}`);
+    else w.line(`${k}:\t${base64Length(secret.data[k])} bytes`);
+  }
   return w.toString();
 }
 
