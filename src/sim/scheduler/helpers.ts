@@ -33,6 +33,21 @@ export function firstUntoleratedTaint(taints: readonly Taint[], tolerations: rea
   return undefined;
 }
 
+/**
+ * The tolerations spelled out for an equivalence key (Plugin.equivalenceKey). NodeUnschedulable
+ * and TaintToleration both ask for the same pod's list in a row, so the last answer is kept (by
+ * the list's identity: store objects are never modified).
+ */
+export function tolerationsKey(tolerations: readonly Toleration[]): string {
+  if (tolerations === lastTolerations) return lastTolerationsKey;
+  const key = JSON.stringify(tolerations);
+  lastTolerations = tolerations;
+  lastTolerationsKey = key;
+  return key;
+}
+let lastTolerations: readonly Toleration[] | undefined;
+let lastTolerationsKey = '';
+
 /** One requirement against a map (labels, or fields for matchFields). Gt/Lt compare integers. */
 export function requirementMatches(r: NodeSelectorRequirement, values: Record<string, string>): boolean {
   const has = Object.prototype.hasOwnProperty.call(values, r.key);

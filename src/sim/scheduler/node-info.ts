@@ -308,7 +308,30 @@ export class SchedulerCache {
 
   /** Per-node counts of assigned pods matching `selector` in `namespaces` (undefined = all). */
   counter(selector: Selector, namespaces: Set<string> | undefined, skipTerminating: boolean): SelectorCounter {
-    const key = JSON.stringify([selector, namespaces ? [...namespaces].sort() : null, skipTerminating]);
+    return this.counterByKey(JSON.stringify([selector, namespaces ? [...namespaces].sort() : null, skipTerminating]), selector, namespaces, skipTerminating);
+  }
+
+  /**
+   * The same for one namespace. A plugin asks with the same selector object for pod after pod
+   * (PodTopologySpread's memo): the key is kept per selector object (never modified once built).
+   */
+  counterIn(selector: Selector, namespace: string, skipTerminating: boolean): SelectorCounter {
+    let memo = this.keyOf.get(selector);
+    if (!memo || memo.namespace !== namespace || memo.skipTerminating !== skipTerminating) {
+      memo = { namespace, skipTerminating, key: JSON.stringify([selector, [namespace], skipTerminating]) };
+      this.keyOf.set(selector, memo);
+    }
+    const c = this.counters.get(memo.key);
+    if (c) {
+      c.lastUsed = ++this.useTick;
+      return c;
+    }
+    return this.counterByKey(memo.key, selector, new Set([namespace]), skipTerminating);
+  }
+
+  private readonly keyOf = new WeakMap<Selector, { namespace: string; skipTerminating: boolean; key: string }>();
+
+  private counterByKey(key: string, selector: Selector, namespaces: Set<string> | undefined, skipTerminating: boolean): SelectorCounter {
     let c = this.counters.get(key);
     if (!c) {
       if (this.counters.size >= MAX_COUNTERS) this.evictCounter();

@@ -46,7 +46,10 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin 
   /** Node-local: reads the node's labels and name, and the pod's nodeSelector and node affinity. */
   equivalenceKey(pod: PodInfo): string {
     const spec = pod.pod.spec;
-    return JSON.stringify([spec?.nodeSelector ?? null, spec?.affinity?.nodeAffinity ?? null]);
+    const selector = spec?.nodeSelector;
+    const affinity = spec?.affinity?.nodeAffinity;
+    // The usual pod has neither (and JSON never spells a value as an empty string).
+    return selector === undefined && affinity === undefined ? '' : JSON.stringify([selector ?? null, affinity ?? null]);
   }
 
   preFilter(_state: CycleState, pod: PodInfo): PreFilterResult {

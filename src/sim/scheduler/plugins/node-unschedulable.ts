@@ -2,7 +2,7 @@
  * NodeUnschedulable: a cordoned node (`spec.unschedulable`) takes no new pods, unless the pod
  * tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint (as DaemonSet pods do).
  */
-import { tolerationsTolerate } from '../helpers';
+import { tolerationsKey, tolerationsTolerate } from '../helpers';
 import { unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo } from '../types';
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
@@ -14,7 +14,7 @@ export class NodeUnschedulable implements FilterPlugin {
 
   /** Node-local: reads the node's spec.unschedulable and the pod's tolerations. */
   equivalenceKey(pod: PodInfo): string {
-    return JSON.stringify(pod.tolerations);
+    return tolerationsKey(pod.tolerations);
   }
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {

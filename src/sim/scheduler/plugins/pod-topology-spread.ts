@@ -8,7 +8,7 @@
  */
 import { fromLabelSelector, matches, selectorFromMap, type Requirement, type Selector } from '../../api/selectors';
 import type { ObjectStore } from '../../api/store';
-import { controllerOf } from '../../api/types';
+import { controllerOf, type KObject } from '../../api/types';
 import { firstUntoleratedTaint } from '../helpers';
 import { topologyValue, type SchedulerCache } from '../node-info';
 import { nodeMatchesPodAffinity } from './node-affinity';
@@ -63,6 +63,37 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     });
   }
 
+  /**
+   * The system default constraints for a pod without its own, with the selector below. Pods of one
+   * ReplicaSet come in a row and get the same answer: the last one is kept, keyed on everything
+   * the selector is built from (the namespace, the pod's labels, the namespace's Services and the
+   * owning object, compared by identity: store objects are replaced, never modified).
+   */
+  private defaultConstraints(pod: PodInfo): TopologySpreadConstraint[] {
+    const ownerRef = controllerOf(pod.pod);
+    const ownerKind = ownerRef?.kind;
+    const owner = ownerKind === 'ReplicaSet' || ownerKind === 'StatefulSet' || ownerKind === 'ReplicationController' ? this.store.get(ownerKind, pod.namespace, ownerRef!.name) : undefined;
+    const m = this.lastDefault;
+    if (m && m.namespace === pod.namespace && m.owner === owner && sameLabels(m.labels, pod.labels) && this.sameServices(m.services, pod.namespace)) return m.constraints;
+    const sel = this.defaultSelector(pod);
+    const constraints: TopologySpreadConstraint[] = sel
+      ? [
+          { maxSkew: 3, topologyKey: HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
+          { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
+        ]
+      : [];
+    this.lastDefault = { namespace: pod.namespace, labels: pod.labels, services: [...this.store.each('Service', pod.namespace)], owner, constraints };
+    return constraints;
+  }
+
+  private lastDefault: { namespace: string; labels: Record<string, string>; services: KObject[]; owner: KObject | undefined; constraints: TopologySpreadConstraint[] } | undefined;
+
+  private sameServices(services: readonly KObject[], namespace: string): boolean {
+    let i = 0;
+    for (const svc of this.store.each('Service', namespace)) if (services[i++] !== svc) return false;
+    return i === services.length;
+  }
+
   /** The selector the system default constraints use: everything that selects the pod, merged. */
   private defaultSelector(pod: PodInfo): Selector | undefined {
     const reqs: Requirement[] = [];
@@ -82,7 +113,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     const seen = new Set<string>();
     return {
       requirements: reqs.filter((r) => {
-        const k = JSON.stringify(r);
+        const k = `${JSON.stringify(r.key)} ${r.operator} ${JSON.stringify(r.values)}`;
         return !seen.has(k) && !!seen.add(k);
       }),
     };
@@ -110,7 +141,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         const v = topologyValue(n, c.topologyKey)!; // present: checked above
         if (!domains.has(v)) domains.set(v, 0);
       }
-      const counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+      const counter = this.cache.counterIn(c.selector, pod.namespace, true);
       for (const [nodeName, n] of counter.perNode) {
         if (!eligible.has(nodeName)) continue;
         const v = topologyValue(this.cache.nodes.get(nodeName)!, c.topologyKey)!;
@@ -144,15 +175,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     const own = this.explicit(pod);
     let constraints: TopologySpreadConstraint[];
     if (own.length) constraints = own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
-    else {
-      const sel = this.defaultSelector(pod);
-      constraints = sel
-        ? [
-            { maxSkew: 3, topologyKey: HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
-            { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', selector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore' },
-          ]
-        : [];
-    }
+    else constraints = this.defaultConstraints(pod);
     if (!constraints.length) return false;
     const requireAll = own.length > 0;
     const ignored = new Set<string>();
@@ -164,7 +187,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     let counterSelector: Selector | undefined;
     for (const c of constraints) {
       if (!counter || c.selector !== counterSelector) {
-        counter = this.cache.counter(c.selector, new Set([pod.namespace]), true);
+        counter = this.cache.counterIn(c.selector, pod.namespace, true);
         counterSelector = c.selector;
       }
       if (c.topologyKey === HOSTNAME) {
@@ -233,4 +256,15 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       else scores[i] = Math.trunc((100 * (max + min - scores[i])) / max);
     }
   }
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }

@@ -2,7 +2,7 @@
  * TaintToleration: a NoSchedule or NoExecute taint the pod does not tolerate rules the node out;
  * PreferNoSchedule taints only lower the score (fewer untolerated ones is better, reverse-normalised).
  */
-import { defaultNormalize, firstUntoleratedTaint, tolerationsTolerate } from '../helpers';
+import { defaultNormalize, firstUntoleratedTaint, tolerationsKey, tolerationsTolerate } from '../helpers';
 import { unresolvable, type FilterPlugin, type NodeInfoView, type PodInfo, type ScorePlugin, type Toleration, type CycleState } from '../types';
 
 /** The reason names the first untolerated taint, `{key: value}` as kube-scheduler prints it. */
@@ -16,7 +16,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
 
   /** Node-local: reads the node's taints and the pod's tolerations. */
   equivalenceKey(pod: PodInfo): string {
-    return JSON.stringify(pod.tolerations);
+    return tolerationsKey(pod.tolerations);
   }
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfoView) {
