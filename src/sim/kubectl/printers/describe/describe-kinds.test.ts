@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../../index';
+import type { KObject } from '../../../api/types';
+import { describeResourceQuota } from './quota';
 
 type Cluster = ReturnType<typeof createCluster>;
 const out = (c: Cluster, line: string) => {
@@ -674,6 +676,145 @@ data: {token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuYWJj, namespace: ZGVmYXVsdA==, ca.crt:
         'ca.crt:     3 bytes',
         'namespace:  7 bytes',
         'token:      eyJhbGciOiJSUzI1NiJ9.abc',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('describe of ResourceQuotas, LimitRanges, and the namespace that holds them', () => {
+  const c = createCluster({});
+  c.apply(`apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute}
+spec:
+  hard: {requests.cpu: "1", requests.memory: 1G, limits.memory: 2Gi, pods: "10"}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: scoped}
+spec:
+  hard: {pods: "5"}
+  scopes: [NotTerminating, NotBestEffort]
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: limits}
+spec:
+  limits:
+  - type: Container
+    default: {cpu: 200m, memory: 256Mi}
+    defaultRequest: {cpu: 100m, memory: 128Mi}
+    max: {cpu: "1"}
+  - type: Pod
+    max: {memory: 1Gi}
+`);
+  c.advance(2000);
+  c.apply('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.25}]\n');
+  c.advance(3000);
+
+  it('a quota: used and hard per resource, scopes sorted with their help text', () => {
+    expect(out(c, 'describe quota compute')).toBe(
+      [
+        'Name:            compute',
+        'Namespace:       default',
+        'Resource         Used       Hard',
+        '--------         ----       ----',
+        'limits.memory    256Mi      2Gi',
+        'pods             1          10',
+        'requests.cpu     100m       1',
+        'requests.memory  134217728  1G',
+        '',
+      ].join('\n'),
+    );
+    expect(out(c, 'describe resourcequota scoped')).toBe(
+      [
+        'Name:       scoped',
+        'Namespace:  default',
+        'Scopes:     NotBestEffort, NotTerminating',
+        ' * Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.',
+        ' * Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.',
+        'Resource  Used  Hard',
+        '--------  ----  ----',
+        'pods      1     5',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a limit range: one row per item and resource, `-` for what the item does not set', () => {
+    expect(out(c, 'describe limits limits')).toBe(
+      [
+        'Name:       limits',
+        'Namespace:  default',
+        'Type        Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
+        '----        --------  ---  ---  ---------------  -------------  -----------------------',
+        'Container   cpu       -    1    100m             200m           -',
+        'Container   memory    -    -    128Mi            256Mi          -',
+        'Pod         memory    -    1Gi  -                -              -',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('the namespace: quotas by name (used as recorded), then all limits in one table indented by a space', () => {
+    expect(out(c, 'describe ns default')).toBe(
+      [
+        'Name:         default',
+        'Labels:       kubernetes.io/metadata.name=default',
+        'Annotations:  <none>',
+        'Status:       Active',
+        '',
+        'Resource Quotas',
+        '  Name:            compute',
+        '  Resource         Used       Hard',
+        '  --------         ---        ---',
+        '  limits.memory    256Mi      2Gi',
+        '  pods             1          10',
+        '  requests.cpu     100m       1',
+        '  requests.memory  134217728  1G',
+        '  Name:            scoped',
+        '  Scopes:          NotBestEffort, NotTerminating',
+        '  * Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.',
+        '  * Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.',
+        '  Resource  Used  Hard',
+        '  --------  ---   ---',
+        '  pods      1     5',
+        '',
+        'Resource Limits',
+        ' Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
+        ' ----       --------  ---  ---  ---------------  -------------  -----------------------',
+        ' Container  cpu       -    1    100m             200m           -',
+        ' Container  memory    -    -    128Mi            256Mi          -',
+        ' Pod        memory    -    1Gi  -                -              -',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('describeResourceQuota on its own', () => {
+  it('re-expresses a used amount kept in another format in the hard limit\'s format, from its whole value', () => {
+    const quota = {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q', namespace: 'dev' },
+      spec: { hard: { 'requests.memory': '1G', 'limits.memory': '1G', 'requests.cpu': '2', 'limits.cpu': '4' } },
+      status: {
+        hard: { 'requests.memory': '1G', 'limits.memory': '1G', 'requests.cpu': '2', 'limits.cpu': '4' },
+        used: { 'requests.memory': '128Mi', 'limits.memory': '1536Mi', 'requests.cpu': '500m' },
+      },
+    } as unknown as KObject;
+    expect(describeResourceQuota(quota)).toBe(
+      [
+        'Name:            q',
+        'Namespace:       dev',
+        'Resource         Used        Hard',
+        '--------         ----        ----',
+        'limits.cpu       0           4',
+        'limits.memory    1610612736  1G',
+        'requests.cpu     500m        2',
+        'requests.memory  134217728   1G',
         '',
       ].join('\n'),
     );

@@ -8,6 +8,7 @@ import { describeConfigMap, describeEndpoints, describeGeneric, describeIngress,
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage';
 import { describeEndpointSlice, describeNetworkPolicy } from './network';
 import { describePodDisruptionBudget, describePriorityClass, describeServiceAccount } from './policy';
+import { describeLimitRange, describeResourceQuota } from './quota';
 
 export type { DescribeContext } from './common';
 export { tabwrite } from './tabwriter';
@@ -37,6 +38,8 @@ const DESCRIBERS: Record<string, (obj: KObject, ctx: DescribeContext) => string>
   ServiceAccount: describeServiceAccount,
   NetworkPolicy: (o) => describeNetworkPolicy(o),
   EndpointSlice: describeEndpointSlice,
+  ResourceQuota: (o) => describeResourceQuota(o),
+  LimitRange: (o) => describeLimitRange(o),
 };
 
 export function describeObject(obj: KObject, ctx: DescribeContext): string {

@@ -1,9 +1,9 @@
 /** `kubectl describe` of Services, Endpoints, Namespaces, ConfigMaps, Secrets, Ingresses, and any other kind. */
 import type { KObject } from '../../../api/types';
-import { canonicalQuantity } from '../../../api/quantity';
 import { formatLabels } from '../tables/types';
 import { formatEndpoints, loadBalancerStatus } from '../tables/network';
-import { annotationsMultiline, describeEvents, DescribeWriter, labelsMultiline, smartLabel, type DescribeContext } from './common';
+import { annotationsMultiline, describeEvents, DescribeWriter, labelsMultiline, rfc1123z, smartLabel, type DescribeContext } from './common';
+import { limitRangesSection, resourceQuotasSection } from './quota';
 
 /** The Endpoints cell of one Service port: only the endpoint ports of that name. */
 function endpointsForPort(ep: KObject | undefined, portName: string | undefined): string {
@@ -78,34 +78,17 @@ export function describeNamespace(ns: KObject, ctx: DescribeContext): string {
   labelsMultiline(w, 'Labels', ns.metadata.labels);
   annotationsMultiline(w, 'Annotations', ns.metadata.annotations);
   w.line(`Status:\t${ns.status?.phase ?? ''}`);
-  const quotas = ctx.list('ResourceQuota', ns.metadata.name);
-  if (!quotas.length) w.line('\nNo resource quota.');
-  else {
-    w.line('\nResource Quotas');
-    for (const q of quotas) {
-      w.w(1, `Name:\t${q.metadata.name}\n`);
-      w.w(1, 'Resource\tUsed\tHard\n');
-      w.w(1, '--------\t---\t---\n');
-      const hard = q.status?.hard ?? q.spec?.hard ?? {};
-      for (const k of Object.keys(hard).sort()) w.w(1, `${k}\t${canonicalQuantity(q.status?.used?.[k] ?? '0') ?? '0'}\t${canonicalQuantity(hard[k]) ?? hard[k]}\n`);
-    }
+  const conds: any[] = ns.status?.conditions ?? [];
+  if (conds.length) {
+    w.line('Conditions:');
+    w.w(1, 'Type\tStatus\tLastTransitionTime\tReason\tMessage\n');
+    w.w(1, '----\t------\t------------------\t------\t-------\n');
+    for (const c of conds) w.w(1, `${c.type}\t${c.status}\t${rfc1123z(c.lastTransitionTime)}\t${c.reason ?? ''}\t${c.message ?? ''}\n`);
   }
-  const limits = ctx.list('LimitRange', ns.metadata.name);
-  if (!limits.length) w.line('\nNo LimitRange resource.');
-  else {
-    w.line('\nResource Limits');
-    for (const lr of limits) {
-      w.w(1, 'Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n');
-      w.w(1, '----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n');
-      for (const item of lr.spec?.limits ?? []) {
-        const names = new Set<string>([...Object.keys(item.min ?? {}), ...Object.keys(item.max ?? {}), ...Object.keys(item.default ?? {}), ...Object.keys(item.defaultRequest ?? {}), ...Object.keys(item.maxLimitRequestRatio ?? {})]);
-        for (const r of [...names].sort()) {
-          const v = (m: any) => (m?.[r] !== undefined ? canonicalQuantity(m[r]) ?? m[r] : '-');
-          w.w(1, `${item.type}\t${r}\t${v(item.min)}\t${v(item.max)}\t${v(item.defaultRequest)}\t${v(item.default)}\t${v(item.maxLimitRequestRatio)}\n`);
-        }
-      }
-    }
-  }
+  w.line('');
+  resourceQuotasSection(w, ctx.list('ResourceQuota', ns.metadata.name));
+  w.line('');
+  limitRangesSection(w, ctx.list('LimitRange', ns.metadata.name));
   return w.toString();
 }
 
