@@ -1,28 +1,38 @@
 /**
- * Small byte arrays carved out of shared chunks. Each scheduling attempt keeps its verdicts and
- * scores in a few kilobytes (framework.ts, Attempt.verdicts); copying them into a fresh buffer
- * every cycle cost an ArrayBuffer allocation per attempt (10,000 in a big scale-up) and left the
- * garbage collector that many buffers to track. Here a view is a `subarray` of a chunk: a chunk
- * is freed once no attempt viewing it is kept, so chunks stay modest to let old records go.
+ * Where attempts keep their verdicts and scores (framework.ts, Attempt.verdicts): a few kilobytes
+ * each, written straight into big shared chunks at an offset. One buffer per attempt cost an
+ * ArrayBuffer allocation and a copy per cycle (10,000 in a big scale-up), and even a `subarray`
+ * view per attempt is an object V8 builds slowly. A chunk is freed once no kept attempt uses it,
+ * so chunks stay modest to let old records go.
  */
-const CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = 128 * 1024;
 
 export class ByteArena {
   private chunk = new Int8Array(0);
   private used = 0;
+  /** Where the reserved bytes start in the array `reserve` returned. */
+  offset = 0;
 
-  /** A copy of the first `n` bytes of `src`, never changed afterwards. */
-  copy(src: Int8Array, n: number): Int8Array {
+  /**
+   * Room for up to `n` bytes: the array to write them in, from `offset`. Nothing is taken
+   * until `commit`; reserving again before it gives the same room.
+   */
+  reserve(n: number): Int8Array {
     // An array too big to share a chunk gets its own buffer.
-    if (n > CHUNK_BYTES / 4) return src.slice(0, n);
+    if (n > CHUNK_BYTES / 4) {
+      this.offset = 0;
+      return new Int8Array(n);
+    }
     if (this.used + n > this.chunk.length) {
       this.chunk = new Int8Array(CHUNK_BYTES);
       this.used = 0;
     }
-    const at = this.used;
-    this.used += n;
-    const view = this.chunk.subarray(at, at + n);
-    view.set(n === src.length ? src : src.subarray(0, n));
-    return view;
+    this.offset = this.used;
+    return this.chunk;
+  }
+
+  /** Keep the first `n` reserved bytes (never written again). */
+  commit(bytes: Int8Array, n: number): void {
+    if (bytes === this.chunk) this.used = this.offset + n;
   }
 }

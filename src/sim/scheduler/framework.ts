@@ -40,10 +40,12 @@ export type Attempt = {
   start: number;
   count: number;
   /**
-   * verdicts[i]: index of the filter plugin that rejected node i, PASSED, or PREFILTER_EXCLUDED;
-   * verdicts[count + p * count + i]: score plugin p's normalised score (0–100) for node i (passed nodes only).
+   * From `offset` (the array is shared with other attempts, see byte-arena.ts):
+   * verdicts[offset + i]: index of the filter plugin that rejected node i, PASSED, or PREFILTER_EXCLUDED;
+   * verdicts[offset + count + p * count + i]: score plugin p's normalised score (0–100) for node i (passed nodes only).
    */
   verdicts: Int8Array;
+  offset: number;
   /**
    * The rejections' reasons joined with ", ", one per node whose verdict is not PASSED, in node
    * order (passed nodes take no slot: most attempts reject one node of hundreds, or none).
@@ -127,9 +129,7 @@ export class Framework {
   // Scratch space reused across cycles (the hot path allocates as little as it can).
   private feasibleScratch = new Int32Array(0);
   private totalsScratch = new Int32Array(0);
-  /** The attempt's verdicts and scores are built here, then copied once (see Attempt.verdicts). */
-  private verdictScratch = new Int8Array(0);
-  /** Where attempts' verdicts are kept once the cycle is over. */
+  /** Where attempts' verdicts and scores are written (see Attempt.verdicts). */
   private readonly arena = new ByteArena();
   private readonly scoreScratch: number[] = [];
   /**
@@ -200,9 +200,10 @@ export class Framework {
     if (this.feasibleScratch.length < n) {
       this.feasibleScratch = new Int32Array(n);
       this.totalsScratch = new Int32Array(n);
-      this.verdictScratch = new Int8Array(n * (1 + this.scorers.length));
     }
-    const failAtAll = this.verdictScratch;
+    // The attempt's verdicts, then its scores, are written in place from `o`.
+    const bytes = this.arena.reserve(n * (1 + this.scorers.length));
+    const o = this.arena.offset;
     const feasibleAt = this.feasibleScratch; // index among the evaluated nodes of each feasible node
     const reasons: string[] = [];
     const statuses = new Map<string, Failure>();
@@ -214,7 +215,7 @@ export class Framework {
     for (let k = 0, idx = start; k < n && f < toFind; k++, idx = idx + 1 === n ? 0 : idx + 1) {
       const node = allNodes[idx];
       if (allowed && !allowed.has(node.name)) {
-        failAtAll[m] = PREFILTER_EXCLUDED;
+        bytes[o + m] = PREFILTER_EXCLUDED;
         reasons.push(excluded!.reasons[0]);
         statuses.set(node.name, excluded!);
       } else {
@@ -235,11 +236,11 @@ export class Framework {
           if (!verdict && localEnd < active.length) verdict = this.runFilters(state, pod, node, active, localEnd);
         } else verdict = this.runFilters(state, pod, node, active);
         if (verdict) {
-          failAtAll[m] = verdict.index;
+          bytes[o + m] = verdict.index;
           reasons.push(verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', '));
           statuses.set(node.name, verdict.failure);
         } else {
-          failAtAll[m] = PASSED;
+          bytes[o + m] = PASSED;
           feasible[f] = node;
           feasibleAt[f++] = m;
         }
@@ -253,8 +254,7 @@ export class Framework {
     const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
     // After the verdicts, each plugin's scores (0 for nodes that did not pass).
     const size = m * (1 + scorers.length);
-    const bytes = this.verdictScratch;
-    bytes.fill(0, m, size);
+    bytes.fill(0, o + m, o + size);
     const totals = this.totalsScratch;
     totals.fill(0, 0, m);
     if (f) {
@@ -266,7 +266,7 @@ export class Framework {
         if (slot >= 0) this.cachedScores(eq!, slot, plugin, state, pod, feasible, scores);
         else plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
-        const base = m + p * m;
+        const base = o + m + p * m;
         for (let i = 0; i < f; i++) {
           const s = scores[i];
           const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
@@ -303,14 +303,15 @@ export class Framework {
       chosen = feasible[pick];
     }
 
-    const verdicts = this.arena.copy(bytes, size);
+    this.arena.commit(bytes, size);
     const attempt: Attempt = {
       at: now,
       result: chosen ? { node: chosen.name } : { message: '' },
       nodeList: allNodes,
       start,
       count: m,
-      verdicts,
+      verdicts: bytes,
+      offset: o,
       reasons,
       filterNames: this.filterNames,
       excludedBy: narrowedBy.length ? narrowedBy.join(' ') : undefined,
@@ -349,6 +350,7 @@ export class Framework {
       start: 0,
       count: allNodes.length,
       verdicts: new Int8Array(allNodes.length).fill(PREFILTER_EXCLUDED),
+      offset: 0,
       reasons: allNodes.map(() => message),
       filterNames: this.filterNames,
       excludedBy: plugin,

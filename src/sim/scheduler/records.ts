@@ -56,7 +56,7 @@ function expand(a: Attempt): SchedulingRecord['attempts'][number] {
   const nodes: SchedulingRecord['attempts'][number]['nodes'] = [];
   let rejected = 0; // reasons are kept for rejected nodes only, in order
   for (let i = 0; i < m; i++) {
-    const failAt = a.verdicts[i];
+    const failAt = a.verdicts[a.offset + i];
     const filters: { plugin: string; ok: boolean; reason?: string }[] = [];
     if (failAt === PREFILTER_EXCLUDED) filters.push({ plugin: a.excludedBy ?? 'PreFilter', ok: false, reason: a.reasons[rejected++] });
     else {
@@ -67,7 +67,7 @@ function expand(a: Attempt): SchedulingRecord['attempts'][number] {
       }
     }
     const passed = failAt === PASSED;
-    const scores = passed ? scorePlugins.map((plugin, p) => ({ plugin, score: a.verdicts[m + p * m + i] })) : [];
+    const scores = passed ? scorePlugins.map((plugin, p) => ({ plugin, score: a.verdicts[a.offset + m + p * m + i] })) : [];
     const node = attemptNode(a, i);
     if (!passed) {
       nodes.push({ node, filters, scores });

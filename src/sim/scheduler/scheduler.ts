@@ -200,7 +200,7 @@ export class Scheduler {
     this.records.add(q.key, attempt);
     const plugins = new Set<string>();
     for (let i = 0; i < attempt.count; i++) {
-      const f = attempt.verdicts[i];
+      const f = attempt.verdicts[attempt.offset + i];
       if (f === PREFILTER_EXCLUDED) for (const p of (attempt.excludedBy ?? '').split(' ')) plugins.add(p);
       else if (f >= 0) plugins.add(attempt.filterNames[f]);
     }
