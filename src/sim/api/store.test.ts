@@ -55,4 +55,36 @@ describe('ObjectStore', () => {
     expect(s.list('Pod', 'y').map((p) => p.metadata.name)).toEqual(['a']);
     expect(s.count('Pod')).toBe(3);
   });
+  it('keeps each index bucket in last-write order: a modified object moves to the end, as remove + add would', () => {
+    const s = new ObjectStore();
+    s.add(pod('a', 'n1'));
+    s.add(pod('b', 'n1'));
+    s.add(pod('c', 'n1'));
+    // An index declared after the objects lists them in store order; a value named twice counts once.
+    s.addIndex('byNode', 'Pod', (o) => (o.spec?.nodeName ? [o.spec.nodeName, o.spec.nodeName] : []));
+    s.addIndex('all', 'Pod', () => ['x']);
+    const names = (index: string, v: string) => s.byIndex(index, v).map((p) => p.metadata.name).join(',');
+    expect(names('byNode', 'n1')).toBe('a,b,c');
+    s.replace({ ...pod('a', 'n1'), status: { phase: 'Running' } });
+    expect(names('byNode', 'n1')).toBe('b,c,a');
+    expect(names('all', 'x')).toBe('b,c,a');
+    s.replace(pod('b', 'n2'));
+    expect(names('byNode', 'n1')).toBe('c,a');
+    expect(names('byNode', 'n2')).toBe('b');
+    expect(names('all', 'x')).toBe('c,a,b');
+    expect(s.indexCount('byNode', 'n1')).toBe(2);
+    // Declaring an index again under the same name rebuilds it from the objects as they are now.
+    s.addIndex('byNode', 'Pod', (o) => (o.spec?.nodeName ? [o.spec.nodeName] : []));
+    expect(names('byNode', 'n1')).toBe('a,c');
+    s.replace(pod('c', 'n1', 'default'));
+    s.remove('Pod', 'default', 'a');
+    expect(names('byNode', 'n1')).toBe('c');
+    expect(names('all', 'x')).toBe('c,b');
+    s.remove('Pod', 'default', 'c');
+    expect(s.byIndex('byNode', 'n1')).toEqual([]);
+    expect(s.indexCount('byNode', 'n1')).toBe(0);
+    s.add(pod('d', 'n1'));
+    expect(names('byNode', 'n1')).toBe('d');
+    expect(s.getByUid('uid-default-d')?.metadata.name).toBe('d');
+  });
 });

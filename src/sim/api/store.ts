@@ -12,7 +12,30 @@ import type { Change, KObject } from './types';
 
 type Watcher = (change: Change) => void;
 type IndexFn = (obj: KObject) => readonly string[];
-type Index = { kind: string; fn: IndexFn; map: Map<string, Set<KObject>> };
+
+/**
+ * One object's place in the store: its current version, and its links in the index buckets. An entry
+ * lives as long as the object (a replace swaps `obj` in place), so the maps by name and uid are
+ * written only on add and remove.
+ */
+type Entry = {
+  obj: KObject;
+  /** The index values of `obj`, one list per index of `indexes`: the old values a replace would otherwise recompute. */
+  values: (readonly string[])[];
+  /** The entry's link in each of those buckets, in the same shape. */
+  links: Link[][];
+  /** The kind's index list `values` was computed for (a later addIndex makes a new list, and the values are recomputed). */
+  indexes: Index[] | undefined;
+};
+
+/**
+ * An index bucket: a doubly linked list in the order the objects were last written (a modified object
+ * moves to the end, as a Set with delete + add would have it). Moving a link to the end is a few
+ * pointer writes, where a Set of 10,000 pods paid a hash delete and insert per write.
+ */
+type Bucket = { value: string; head: Link | undefined; tail: Link | undefined; size: number };
+type Link = { entry: Entry; bucket: Bucket; prev: Link | undefined; next: Link | undefined };
+type Index = { kind: string; fn: IndexFn; map: Map<string, Bucket> };
 
 const FREEZE = (globalThis as any).process?.env?.PODIUM_FREEZE === '1';
 
@@ -20,14 +43,14 @@ const CLUSTER = ''; // namespace key of cluster-scoped objects
 
 export class ObjectStore {
   private rv = 0;
-  private readonly kinds = new Map<string, Map<string, Map<string, KObject>>>();
+  private readonly kinds = new Map<string, Map<string, Map<string, Entry>>>();
   // Watcher lists are copied on change, never modified, so a write can call them without copying.
   private readonly watchers = new Map<string, Watcher[]>();
   private allWatchers: Watcher[] = [];
   private readonly indexes = new Map<string, Index>();
   /** The indexes that apply to each kind (its own and '*'), built on first use. */
   private readonly kindIndexes = new Map<string, Index[]>();
-  private readonly byUid = new Map<string, KObject>();
+  private readonly byUid = new Map<string, Entry>();
 
   /** The latest resourceVersion handed out. */
   get resourceVersion(): number {
@@ -39,11 +62,11 @@ export class ObjectStore {
   }
 
   get(kind: string, namespace: string | undefined, name: string): KObject | undefined {
-    return this.kinds.get(kind)?.get(namespace ?? CLUSTER)?.get(name);
+    return this.kinds.get(kind)?.get(namespace ?? CLUSTER)?.get(name)?.obj;
   }
 
   getByUid(uid: string): KObject | undefined {
-    return this.byUid.get(uid);
+    return this.byUid.get(uid)?.obj;
   }
 
   /** Objects of a kind, in one namespace or all; sorted by namespace then name as the API lists them. */
@@ -53,9 +76,9 @@ export class ObjectStore {
     const out: KObject[] = [];
     if (namespace !== undefined) {
       const m = nsMap.get(namespace);
-      if (m) for (const o of m.values()) out.push(o);
+      if (m) for (const e of m.values()) out.push(e.obj);
     } else {
-      for (const m of nsMap.values()) for (const o of m.values()) out.push(o);
+      for (const m of nsMap.values()) for (const e of m.values()) out.push(e.obj);
     }
     return out.sort(compareObjects);
   }
@@ -76,10 +99,10 @@ export class ObjectStore {
     if (!nsMap) return;
     if (namespace !== undefined) {
       const m = nsMap.get(namespace);
-      if (m) yield* m.values();
+      if (m) for (const e of m.values()) yield e.obj;
       return;
     }
-    for (const m of nsMap.values()) yield* m.values();
+    for (const m of nsMap.values()) for (const e of m.values()) yield e.obj;
   }
 
   /** Kinds that currently have objects. */
@@ -89,11 +112,16 @@ export class ObjectStore {
 
   /** Declare a secondary index: `fn` gives the index values of an object of `kind` ('*' for every kind). */
   addIndex(name: string, kind: string, fn: IndexFn): void {
-    const map = new Map<string, Set<KObject>>();
+    const map = new Map<string, Bucket>();
     const idx: Index = { kind, fn, map };
     this.indexes.set(name, idx);
     this.kindIndexes.clear();
-    for (const obj of kind === '*' ? this.all() : this.each(kind)) indexAdd(idx, obj);
+    // Link every object already stored (in store order, as they would have been added).
+    for (const [k, nsMap] of this.kinds) {
+      if (kind !== '*' && kind !== k) continue;
+      const list = this.indexesFor(k);
+      for (const m of nsMap.values()) for (const e of m.values()) this.relink(e, list);
+    }
   }
 
   private indexesFor(kind: string): Index[] {
@@ -110,8 +138,12 @@ export class ObjectStore {
   byIndex(name: string, value: string): KObject[] {
     const idx = this.indexes.get(name);
     if (!idx) throw new Error(`no index ${name}`);
-    const set = idx.map.get(value);
-    return set ? [...set] : [];
+    const bucket = idx.map.get(value);
+    if (!bucket) return [];
+    const out = new Array<KObject>(bucket.size);
+    let i = 0;
+    for (let l = bucket.head; l; l = l.next) out[i++] = l.entry.obj;
+    return out;
   }
 
   /** Size of an index bucket. */
@@ -142,11 +174,22 @@ export class ObjectStore {
     if (m.has(obj.metadata.name)) throw new Error(`store: ${obj.kind} ${ns}/${obj.metadata.name} exists`);
     obj.metadata.resourceVersion = this.nextResourceVersion();
     if (FREEZE) deepFreeze(obj);
-    m.set(obj.metadata.name, obj);
-    this.byUid.set(obj.metadata.uid, obj);
-    for (const idx of this.indexesFor(obj.kind)) indexAdd(idx, obj);
+    this.insert(m, obj);
     this.emit({ type: 'ADDED', object: obj });
     return obj;
+  }
+
+  /** Put a new object into its namespace map, the uid map and its index buckets. */
+  private insert(m: Map<string, Entry>, obj: KObject): void {
+    const list = this.indexesFor(obj.kind);
+    const none = noMemoOf(list.length);
+    const entry: Entry = { obj, values: none.values, links: none.links, indexes: list };
+    m.set(obj.metadata.name, entry);
+    this.byUid.set(obj.metadata.uid, entry);
+    for (let i = 0; i < list.length; i++) {
+      const values = distinct(list[i].fn(obj));
+      if (values.length) setMemo(entry, i, values, linksNew(list[i], values, entry));
+    }
   }
 
   /**
@@ -154,42 +197,77 @@ export class ObjectStore {
    * write returns the stored object and tells no one.
    */
   replace(obj: KObject): KObject {
-    const old = this.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
-    if (!old) throw new Error(`store: ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} missing`);
+    const entry = this.kinds.get(obj.kind)?.get(obj.metadata.namespace ?? CLUSTER)?.get(obj.metadata.name);
+    if (!entry) throw new Error(`store: ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} missing`);
+    const old = entry.obj;
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     if (deepEqual(old, obj)) return old;
     obj.metadata.resourceVersion = this.nextResourceVersion();
     if (FREEZE) deepFreeze(obj);
-    this.kinds.get(obj.kind)!.get(obj.metadata.namespace ?? CLUSTER)!.set(obj.metadata.name, obj);
-    this.byUid.set(obj.metadata.uid, obj);
-    for (const idx of this.indexesFor(obj.kind)) {
-      const before = idx.fn(old);
-      const after = idx.fn(obj);
-      if (sameValues(before, after)) {
-        // Same buckets: swap the object in place of the old one (it moves to the end, as remove + add would).
-        for (const v of after) {
-          const set = idx.map.get(v)!;
-          set.delete(old);
-          set.add(obj);
-        }
-        continue;
+    if (obj.metadata.uid !== old.metadata.uid) {
+      this.byUid.delete(old.metadata.uid);
+      this.byUid.set(obj.metadata.uid, entry);
+    }
+    const list = this.indexesFor(obj.kind);
+    if (entry.indexes !== list) this.relink(entry, list);
+    entry.obj = obj;
+    for (let i = 0; i < list.length; i++) {
+      const idx = list[i];
+      const after = distinct(idx.fn(obj));
+      if (sameValues(entry.values[i], after)) {
+        // Same buckets: the object moves to the end of each, as remove + add would move it. The memo
+        // keeps the old list, so the new one dies young instead of living (and being promoted) until the next write.
+        for (const link of entry.links[i]) moveToEnd(link);
+      } else {
+        for (const link of entry.links[i]) unlink(idx, link);
+        setMemo(entry, i, after, linksNew(idx, after, entry));
       }
-      indexRemove(idx, old, before);
-      indexAdd(idx, obj, after);
     }
     this.emit({ type: 'MODIFIED', object: obj, old });
     return obj;
   }
 
+  /**
+   * Move an entry's memo to the kind's current index list (rebuilt since an index was added): it keeps
+   * what it has for the indexes it knew and is linked into the new one (addIndex calls this for
+   * every object of the kinds the new index covers, so no other index can be unknown).
+   */
+  private relink(entry: Entry, list: Index[]): void {
+    const prev = entry.indexes ?? [];
+    const values = new Array<readonly string[]>(list.length);
+    const links = new Array<Link[]>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const j = prev.indexOf(list[i]);
+      if (j >= 0) {
+        values[i] = entry.values[j];
+        links[i] = entry.links[j];
+      } else {
+        values[i] = distinct(list[i].fn(entry.obj));
+        links[i] = linksNew(list[i], values[i], entry);
+      }
+    }
+    entry.values = values;
+    entry.links = links;
+    entry.indexes = list;
+  }
+
   remove(kind: string, namespace: string | undefined, name: string): KObject | undefined {
     const m = this.kinds.get(kind)?.get(namespace ?? CLUSTER);
-    const old = m?.get(name);
-    if (!m || !old) return undefined;
+    const entry = m?.get(name);
+    if (!m || !entry) return undefined;
+    const old = entry.obj;
     m.delete(name);
     this.byUid.delete(old.metadata.uid);
-    for (const idx of this.indexesFor(kind)) indexRemove(idx, old);
+    this.unlinkAll(entry);
     this.emit({ type: 'DELETED', object: old });
     return old;
+  }
+
+  /** Take an entry out of every index bucket. */
+  private unlinkAll(entry: Entry): void {
+    const list = this.indexesFor(entry.obj.kind);
+    if (entry.indexes !== list) this.relink(entry, list);
+    for (let i = 0; i < list.length; i++) for (const link of entry.links[i]) unlink(list[i], link);
   }
 
   private emit(change: Change): void {
@@ -201,7 +279,7 @@ export class ObjectStore {
   /** Every object, for snapshots. */
   all(): KObject[] {
     const out: KObject[] = [];
-    for (const nsMap of this.kinds.values()) for (const m of nsMap.values()) out.push(...m.values());
+    for (const nsMap of this.kinds.values()) for (const m of nsMap.values()) for (const e of m.values()) out.push(e.obj);
     return out;
   }
 
@@ -214,36 +292,92 @@ export class ObjectStore {
       let m = nsMap.get(ns);
       if (!m) nsMap.set(ns, (m = new Map()));
       if (FREEZE) deepFreeze(obj);
-      m.set(obj.metadata.name, obj);
-      this.byUid.set(obj.metadata.uid, obj);
-      for (const idx of this.indexesFor(obj.kind)) indexAdd(idx, obj);
+      const prev = m.get(obj.metadata.name);
+      if (prev) this.unlinkAll(prev);
+      this.insert(m, obj);
     }
     this.rv = resourceVersion;
   }
 }
 
-function indexAdd(idx: Index, obj: KObject, values = idx.fn(obj)): void {
-  for (const v of values) {
-    let set = idx.map.get(v);
-    if (!set) idx.map.set(v, (set = new Set()));
-    set.add(obj);
-  }
+const NO_LINKS: Link[] = [];
+const NO_VALUES: readonly string[] = [];
+
+/**
+ * The memo of an object in no bucket of any of its `n` indexes (most objects: events, for one), shared
+ * by all of them; setMemo copies it before the first change.
+ */
+const noMemo: { values: (readonly string[])[]; links: Link[][] }[] = [];
+function noMemoOf(n: number): { values: (readonly string[])[]; links: Link[][] } {
+  return (noMemo[n] ??= { values: new Array(n).fill(NO_VALUES), links: new Array(n).fill(NO_LINKS) });
 }
 
-function indexRemove(idx: Index, obj: KObject, values = idx.fn(obj)): void {
-  for (const v of values) {
-    const set = idx.map.get(v);
-    if (!set) continue;
-    set.delete(obj);
-    if (!set.size) idx.map.delete(v);
+function setMemo(entry: Entry, i: number, values: readonly string[], links: Link[]): void {
+  if (entry.values === noMemo[entry.values.length]?.values) {
+    entry.values = entry.values.slice();
+    entry.links = entry.links.slice();
   }
+  entry.values[i] = values;
+  entry.links[i] = links;
+}
+
+/** Link an entry at the end of bucket `v` of `idx` (made if missing); returns the link. */
+function linkNew(idx: Index, v: string, entry: Entry): Link {
+  let bucket = idx.map.get(v);
+  if (!bucket) idx.map.set(v, (bucket = { value: v, head: undefined, tail: undefined, size: 0 }));
+  const link: Link = { entry, bucket, prev: bucket.tail, next: undefined };
+  if (bucket.tail) bucket.tail.next = link;
+  else bucket.head = link;
+  bucket.tail = link;
+  bucket.size++;
+  return link;
+}
+
+/** Link an entry into the buckets of `values`; returns the links. */
+function linksNew(idx: Index, values: readonly string[], entry: Entry): Link[] {
+  if (!values.length) return NO_LINKS;
+  const out = new Array<Link>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = linkNew(idx, values[i], entry);
+  return out;
+}
+
+/** Take a link out of its bucket; an emptied bucket leaves the index. */
+function unlink(idx: Index, link: Link): void {
+  const bucket = link.bucket;
+  if (link.prev) link.prev.next = link.next;
+  else bucket.head = link.next;
+  if (link.next) link.next.prev = link.prev;
+  else bucket.tail = link.prev;
+  // An empty bucket leaves the index (unless addIndex already replaced it with a new one of that value).
+  if (--bucket.size === 0 && idx.map.get(bucket.value) === bucket) idx.map.delete(bucket.value);
+}
+
+function moveToEnd(link: Link): void {
+  const bucket = link.bucket;
+  if (bucket.tail === link) return;
+  if (link.prev) link.prev.next = link.next;
+  else bucket.head = link.next;
+  link.next!.prev = link.prev;
+  link.prev = bucket.tail;
+  link.next = undefined;
+  bucket.tail!.next = link;
+  bucket.tail = link;
+}
+
+/** The values without repeats (an object is in a bucket once, however often its index fn names it). */
+function distinct(values: readonly string[]): readonly string[] {
+  // Index fns return a handful of values: a nested scan allocates nothing (the usual case has no repeat).
+  for (let i = 1; i < values.length; i++) {
+    for (let j = 0; j < i; j++) if (values[i] === values[j]) return [...new Set(values)];
+  }
+  return values;
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  // A value listed twice would make the in-place swap differ from remove + add; take the long way.
-  return a.length < 2 || new Set(a).size === a.length;
+  return true;
 }
 
 function without<T>(list: readonly T[], x: T): T[] {
