@@ -820,3 +820,159 @@ describe('describeResourceQuota on its own', () => {
     );
   });
 });
+
+describe('describe of RBAC objects, IngressClasses, and Ingress edge cases', () => {
+  const c = createCluster({});
+  c.apply(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, watch, list]
+- apiGroups: [""]
+  resources: [pods/log]
+  verbs: [get]
+- apiGroups: [apps]
+  resources: [deployments, deployments/scale]
+  verbs: [update, get]
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [my-config, other]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: metrics}
+rules:
+- nonResourceURLs: [/metrics, /healthz]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [list]
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: read-pods}
+subjects:
+- {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+- {kind: ServiceAccount, name: robot, namespace: default}
+roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
+spec:
+  controller: k8s.io/ingress-nginx
+  parameters: {apiGroup: k8s.example.com, kind: IngressParameters, name: external-lb}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: tls-only}
+spec:
+  tls: [{hosts: [a.example.com, b.example.com]}]
+  defaultBackend: {resource: {kind: StorageBucket, name: static}}
+  rules: [{host: a.example.com}]
+`);
+  c.advance(2000);
+
+  it('a Role: rules broken down per resource, verbs merged, sorted as kubectl sorts PolicyRule strings', () => {
+    expect(out(c, 'describe role pod-reader')).toBe(
+      [
+        'Name:         pod-reader',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'PolicyRule:',
+        '  Resources               Non-Resource URLs  Resource Names  Verbs',
+        '  ---------               -----------------  --------------  -----',
+        '  pods                    []                 []              [get watch list]',
+        '  configmaps              []                 [my-config]     [get]',
+        '  configmaps              []                 [other]         [get]',
+        '  pods/log                []                 []              [get]',
+        '  deployments.apps/scale  []                 []              [update get]',
+        '  deployments.apps        []                 []              [update get]',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a ClusterRole: non-resource URLs one per row, verbs of repeated rules merged in first-seen order', () => {
+    expect(out(c, 'describe clusterrole metrics')).toBe(
+      [
+        'Name:         metrics',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'PolicyRule:',
+        '  Resources  Non-Resource URLs  Resource Names  Verbs',
+        '  ---------  -----------------  --------------  -----',
+        '             [/healthz]         []              [get]',
+        '             [/metrics]         []              [get]',
+        '  nodes      []                 []              [list get]',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a RoleBinding: the role it grants and its subjects', () => {
+    expect(out(c, 'describe rolebinding read-pods')).toBe(
+      [
+        'Name:         read-pods',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'Role:',
+        '  Kind:  Role',
+        '  Name:  pod-reader',
+        'Subjects:',
+        '  Kind            Name   Namespace',
+        '  ----            ----   ---------',
+        '  User            jane   ',
+        '  ServiceAccount  robot  default',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an IngressClass with parameters', () => {
+    expect(out(c, 'describe ingressclass nginx')).toBe(
+      [
+        'Name:         nginx',
+        'Labels:       <none>',
+        'Annotations:  ingressclass.kubernetes.io/is-default-class: true',
+        'Controller:   k8s.io/ingress-nginx',
+        'Parameters:',
+        '  APIGroup:  k8s.example.com',
+        '  Kind:      IngressParameters',
+        '  Name:      external-lb',
+        'Events:      <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an Ingress with SNI-only TLS, a resource backend, and no http rules: the default backend serves * *', () => {
+    expect(out(c, 'describe ingress tls-only')).toBe(
+      [
+        'Name:             tls-only',
+        'Labels:           <none>',
+        'Namespace:        default',
+        'Address:          ',
+        'Ingress Class:    <none>',
+        'Default backend:  APIGroup: <none>, Kind: StorageBucket, Name: static',
+        'TLS:',
+        '  SNI routes a.example.com,b.example.com',
+        'Rules:',
+        '  Host        Path  Backends',
+        '  ----        ----  --------',
+        '  *           *     APIGroup: <none>, Kind: StorageBucket, Name: static',
+        'Annotations:  <none>',
+        'Events:       <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+});

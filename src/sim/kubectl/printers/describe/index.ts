@@ -6,7 +6,8 @@ import { describeNode } from './node';
 import { describeCronJob, describeDaemonSet, describeDeployment, describeHPA, describeJob, describeReplicaSet, describeStatefulSet } from './workloads';
 import { describeConfigMap, describeEndpoints, describeGeneric, describeIngress, describeNamespace, describeSecret, describeService } from './other';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage';
-import { describeEndpointSlice, describeNetworkPolicy } from './network';
+import { describeEndpointSlice, describeIngressClass, describeNetworkPolicy } from './network';
+import { describeRole, describeRoleBinding } from './rbac';
 import { describePodDisruptionBudget, describePriorityClass, describeServiceAccount } from './policy';
 import { describeLimitRange, describeResourceQuota } from './quota';
 
@@ -40,6 +41,11 @@ const DESCRIBERS: Record<string, (obj: KObject, ctx: DescribeContext) => string>
   EndpointSlice: describeEndpointSlice,
   ResourceQuota: (o) => describeResourceQuota(o),
   LimitRange: (o) => describeLimitRange(o),
+  IngressClass: describeIngressClass,
+  Role: (o) => describeRole(o),
+  ClusterRole: (o) => describeRole(o),
+  RoleBinding: (o) => describeRoleBinding(o),
+  ClusterRoleBinding: (o) => describeRoleBinding(o),
 };
 
 export function describeObject(obj: KObject, ctx: DescribeContext): string {

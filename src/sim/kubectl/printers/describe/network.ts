@@ -110,3 +110,20 @@ export function describeEndpointSlice(eps: KObject, ctx: DescribeContext): strin
   describeEvents(w, ctx.eventsFor(eps), ctx.now);
   return w.toString();
 }
+
+export function describeIngressClass(ic: KObject, ctx: DescribeContext): string {
+  const w = new DescribeWriter();
+  const spec = ic.spec ?? {};
+  w.line(`Name:\t${ic.metadata.name}`);
+  labelsMultiline(w, 'Labels', ic.metadata.labels);
+  annotationsMultiline(w, 'Annotations', ic.metadata.annotations);
+  w.line(`Controller:\t${spec.controller ?? ''}`);
+  if (spec.parameters) {
+    w.line('Parameters:');
+    if (spec.parameters.apiGroup !== undefined && spec.parameters.apiGroup !== null) w.w(1, `APIGroup:\t${spec.parameters.apiGroup}\n`);
+    w.w(1, `Kind:\t${spec.parameters.kind ?? ''}\n`);
+    w.w(1, `Name:\t${spec.parameters.name ?? ''}\n`);
+  }
+  describeEvents(w, ctx.eventsFor(ic), ctx.now);
+  return w.toString();
+}

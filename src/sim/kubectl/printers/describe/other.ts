@@ -150,7 +150,7 @@ export function describeIngress(ing: KObject, ctx: DescribeContext): string {
   w.line(`Ingress Class:\t${spec.ingressClassName ?? '<none>'}`);
   const backendString = (b: any) => {
     if (!b) return '<default>';
-    if (b.resource) return `APIGroup: ${b.resource.apiGroup ?? ''}, Kind: ${b.resource.kind}, Name: ${b.resource.name}`;
+    if (b.resource) return `APIGroup: ${b.resource.apiGroup ?? '<none>'}, Kind: ${b.resource.kind}, Name: ${b.resource.name}`;
     const svcName = b.service?.name ?? '';
     const port = b.service?.port?.name ?? b.service?.port?.number ?? '';
     const svc = ctx.get('Service', ing.metadata.namespace, svcName);
@@ -158,18 +158,24 @@ export function describeIngress(ing: KObject, ctx: DescribeContext): string {
     const eps = svc ? formatEndpoints(ep ?? {}) || '<none>' : `<error: services "${svcName}" not found>`;
     return `${svcName}:${port} (${eps === '' ? '<none>' : eps})`;
   };
-  w.line(`Default backend:\t${spec.defaultBackend ? backendString(spec.defaultBackend) : '<default>'}`);
+  const defaultBackend = spec.defaultBackend ? backendString(spec.defaultBackend) : '<default>';
+  w.line(`Default backend:\t${defaultBackend}`);
   if (spec.tls?.length) {
     w.line('TLS:');
-    for (const t of spec.tls) w.w(1, `${t.secretName || 'SNI'} terminates ${(t.hosts ?? []).join(',')}\n`);
+    for (const t of spec.tls) w.w(1, t.secretName ? `${t.secretName} terminates ${(t.hosts ?? []).join(',')}\n` : `SNI routes ${(t.hosts ?? []).join(',')}\n`);
   }
   w.line('Rules:');
   w.w(1, 'Host\tPath\tBackends\n');
   w.w(1, '----\t----\t--------\n');
+  // Rules without http are skipped; with none left, kubectl shows the default backend serving everything.
+  let count = 0;
   for (const r of spec.rules ?? []) {
+    if (!r?.http) continue;
+    count++;
     w.w(1, `${r.host || '*'}\t\n`);
-    for (const p of r.http?.paths ?? []) w.w(2, `\t${p.path ?? ''} \t${backendString(p.backend)}\n`);
+    for (const p of r.http.paths ?? []) w.w(2, `\t${p.path ?? ''} \t${backendString(p.backend)}\n`);
   }
+  if (!count) w.w(1, `*\t*\t${defaultBackend}\n`);
   annotationsMultiline(w, 'Annotations', ing.metadata.annotations);
   describeEvents(w, ctx.eventsFor(ing), ctx.now);
   return w.toString();
