@@ -185,9 +185,10 @@ export class Kubelet {
     if (!node.status?.nodeInfo?.machineID) identity = { machineID: this.random.hex(32), systemUUID: this.random.uuid() };
     const bootID = this.starts === 1 && !node.status?.nodeInfo?.bootID ? this.random.uuid() : undefined;
     const images = this.imageList();
-    this.ctx.api.mutate('Node', undefined, this.nodeName, (n) => {
+    // A shallow write: the status's top level is copied; its other parts stay shared (never edited).
+    const write = (n: KObject) => {
       const old: any[] = n.status?.conditions ?? [];
-      n.status = n.status ?? {};
+      n.status = definedMembers(n.status);
       n.status.conditions = NODE_CONDITIONS.map((c) => {
         const prev = old.find((o) => o.type === c.type);
         return {
@@ -200,8 +201,9 @@ export class Kubelet {
         };
       });
       n.status.images = images;
-      if (identity || bootID) n.status.nodeInfo = { ...n.status.nodeInfo, ...(identity ?? {}), ...(bootID ? { bootID } : {}) };
-    });
+      if (identity || bootID) n.status.nodeInfo = { ...definedMembers(n.status.nodeInfo), ...(identity ?? {}), ...(bootID ? { bootID } : {}) };
+    };
+    this.ctx.api.mutate('Node', undefined, this.nodeName, write, { shallow: true });
     if (readyBefore !== 'True') {
       const fresh = this.node()!;
       if (readyBefore === undefined) {
@@ -278,6 +280,8 @@ export class Kubelet {
     return c.ref ? this.catalog.imageID(c.ref) : '';
   }
 
+  private readonly imageIDOf = (c: ContainerState): string => this.imageID(c);
+
   // ---- pods ----
 
   /** A pod bound to this node was added or changed. */
@@ -343,7 +347,7 @@ export class Kubelet {
     if (w.finished) return;
     const pod = this.ctx.store.get('Pod', w.namespace, w.name);
     if (!pod || pod.metadata.uid !== w.uid) return;
-    const status = buildPodStatus(w, pod, this.ctx.clock.iso(), this.nodeIP, (c) => this.imageID(c));
+    const status = buildPodStatus(w, pod, this.ctx.clock.iso(), this.nodeIP, this.imageIDOf);
     if (deepEqual(pod.status, status)) return;
     this.ctx.api.mutate(
       'Pod',
@@ -400,4 +404,11 @@ export class Kubelet {
     if (!m) this.hostPaths.set(path, (m = new Map()));
     return m;
   }
+}
+
+/** A copy of an object's members that are not undefined (those a deep clone copies); `{}` for none. */
+function definedMembers(o: Record<string, any> | undefined): Record<string, any> {
+  const out: Record<string, any> = {};
+  if (o) for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }

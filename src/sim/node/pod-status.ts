@@ -10,25 +10,26 @@ import { qosClass } from './qos';
 type Condition = { type: string; status: 'True' | 'False'; reason?: string; message?: string; lastProbeTime: null; lastTransitionTime: string };
 
 function terminatedState(t: Terminated): Record<string, unknown> {
-  return {
-    terminated: {
-      exitCode: t.exitCode,
-      reason: t.reason,
-      ...(t.message ? { message: t.message } : {}),
-      startedAt: t.startedAt,
-      finishedAt: t.finishedAt,
-      ...(t.containerID ? { containerID: t.containerID } : {}),
-    },
-  };
+  // Built by assignment in the API's key order (no spreads: a status is built on every write).
+  const terminated: Record<string, unknown> = { exitCode: t.exitCode, reason: t.reason };
+  if (t.message) terminated.message = t.message;
+  terminated.startedAt = t.startedAt;
+  terminated.finishedAt = t.finishedAt;
+  if (t.containerID) terminated.containerID = t.containerID;
+  return { terminated };
 }
 
 export function containerStatus(c: ContainerState, imageID: (c: ContainerState) => string): Record<string, unknown> {
   let state: Record<string, unknown>;
   if ((c.step === 'running' || c.step === 'stopping') && c.startedAt) state = { running: { startedAt: c.startedAt } };
   else if (c.step === 'exited' && c.terminated) state = terminatedState(c.terminated);
-  else state = { waiting: { reason: c.waiting.reason, ...(c.waiting.message ? { message: c.waiting.message } : {}) } };
+  else {
+    const waiting: Record<string, unknown> = { reason: c.waiting.reason };
+    if (c.waiting.message) waiting.message = c.waiting.message;
+    state = { waiting };
+  }
   const created = !!c.containerID && (c.step === 'running' || c.step === 'stopping' || c.step === 'exited' || c.restartCount > 0 || !!c.lastTerminated);
-  return {
+  const status: Record<string, unknown> = {
     name: c.name,
     state,
     lastState: c.lastTerminated ? terminatedState(c.lastTerminated) : {},
@@ -36,9 +37,10 @@ export function containerStatus(c: ContainerState, imageID: (c: ContainerState) 
     restartCount: c.restartCount,
     image: created && c.ref ? c.ref.full : c.specImage,
     imageID: created && c.ref ? imageID(c) : '',
-    ...(created ? { containerID: c.containerID } : {}),
-    started: c.step === 'running' || c.step === 'stopping' ? c.started : false,
   };
+  if (created) status.containerID = c.containerID;
+  status.started = c.step === 'running' || c.step === 'stopping' ? c.started : false;
+  return status;
 }
 
 /** containerStatus, built again only when something it reads changed (see StatusMemo). */
