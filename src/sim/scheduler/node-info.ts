@@ -139,6 +139,12 @@ export function isAssigned(pod: KObject): boolean {
  */
 export class SelectorCounter {
   readonly perNode = new Map<string, number>();
+  /**
+   * The same counts by NodeInfo id, for the nodes the cache knows (scoring reads one per node per
+   * pod: an array read instead of a lookup by name). The cache keeps it equal to `perNode` for
+   * every known node: pods counted before their node was known are copied in when it arrives.
+   */
+  byId = new Int32Array(0);
   total = 0;
   lastUsed = 0;
 
@@ -154,11 +160,23 @@ export class SelectorCounter {
     return matches(this.selector, p.labels);
   }
 
-  add(node: string, sign: number): void {
+  /** Count `sign` more pods on `node`, whose NodeInfo id is `id` (-1: a node the cache does not know). */
+  add(node: string, sign: number, id: number): void {
     const n = (this.perNode.get(node) ?? 0) + sign;
     if (n > 0) this.perNode.set(node, n);
     else this.perNode.delete(node);
     this.total += sign;
+    if (id >= 0) this.setId(id, n > 0 ? n : 0);
+  }
+
+  setId(id: number, n: number): void {
+    if (id >= this.byId.length) {
+      if (!n) return;
+      const grown = new Int32Array(Math.max(id + 1, this.byId.length * 2, 64));
+      grown.set(this.byId);
+      this.byId = grown;
+    }
+    this.byId[id] = n;
   }
 }
 
@@ -218,6 +236,8 @@ export class SchedulerCache {
     if (waiting) {
       this.orphans.delete(name);
       for (const p of waiting.values()) info.addPod(p);
+      // Counted by name while the node was unknown: now by id too.
+      for (const c of this.counters.values()) c.setId(info.id, c.perNode.get(name) ?? 0);
     }
   }
 
@@ -301,7 +321,9 @@ export class SchedulerCache {
   }
 
   private countersAdjust(p: PodInfo, node: string, sign: number): void {
-    for (const c of this.counters.values()) if (c.matches(p)) c.add(node, sign);
+    if (!this.counters.size) return;
+    const id = this.nodes.get(node)?.id ?? -1;
+    for (const c of this.counters.values()) if (c.matches(p)) c.add(node, sign, id);
   }
 
   // ---- selector counters ----
@@ -336,8 +358,8 @@ export class SchedulerCache {
     if (!c) {
       if (this.counters.size >= MAX_COUNTERS) this.evictCounter();
       c = new SelectorCounter(selector, namespaces, skipTerminating);
-      for (const info of this.nodes.values()) for (const p of info.pods.values()) if (c.matches(p)) c.add(info.name, 1);
-      for (const [node, m] of this.orphans) for (const p of m.values()) if (c.matches(p)) c.add(node, 1);
+      for (const info of this.nodes.values()) for (const p of info.pods.values()) if (c.matches(p)) c.add(info.name, 1, info.id);
+      for (const [node, m] of this.orphans) for (const p of m.values()) if (c.matches(p)) c.add(node, 1, -1);
       this.counters.set(key, c);
     }
     c.lastUsed = ++this.useTick;

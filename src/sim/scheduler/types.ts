@@ -88,6 +88,8 @@ export type CycleState = Map<string, unknown>;
 /** The node view plugins read; kept incrementally by the cache (node-info.ts). */
 export interface NodeInfoView {
   readonly name: string;
+  /** Small and unique within the scheduler's cache (an index for per-node arrays); -1 for what-if copies. */
+  readonly id: number;
   readonly node: KObject;
   readonly labels: Record<string, string>;
   /** The well-known topology labels' values, read without a lookup in `labels` (the hot path of spreading). */

@@ -10,7 +10,7 @@ import { fromLabelSelector, matches, selectorFromMap, type Requirement, type Sel
 import type { ObjectStore } from '../../api/store';
 import { controllerOf, type KObject } from '../../api/types';
 import { firstUntoleratedTaint } from '../helpers';
-import { topologyValue, type SchedulerCache } from '../node-info';
+import { topologyValue, type SchedulerCache, type SelectorCounter } from '../node-info';
 import { nodeMatchesPodAffinity } from './node-affinity';
 import {
   unresolvable,
@@ -33,7 +33,14 @@ const HOSTNAME = 'kubernetes.io/hostname';
 const SCORE_STATE = 'PodTopologySpread/score';
 
 type FilterState = { constraints: TopologySpreadConstraint[]; counts: Map<string, number>[]; min: number[]; selfMatch: number[] };
-type ScoreState = { constraints: TopologySpreadConstraint[]; ignored: Set<string>; counts: (Map<string, number> | undefined)[]; weights: number[] };
+type ScoreState = {
+  constraints: TopologySpreadConstraint[];
+  ignored: Set<string>;
+  /** Per constraint: matching pods per domain; for a hostname constraint, the counter itself (read by node id) in `hosts`. */
+  counts: (Map<string, number> | undefined)[];
+  hosts: (SelectorCounter | undefined)[];
+  weights: number[];
+};
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   readonly name = 'PodTopologySpread';
@@ -181,6 +188,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     const ignored = new Set<string>();
     if (requireAll) for (const n of nodes) if (!constraints.every((c) => c.topologyKey in n.labels)) ignored.add(n.name);
     const counts: (Map<string, number> | undefined)[] = [];
+    const hosts: (SelectorCounter | undefined)[] = [];
     const weights: number[] = [];
     // The default constraints share one selector: look its counter up once.
     let counter: ReturnType<SchedulerCache['counter']> | undefined;
@@ -192,6 +200,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       }
       if (c.topologyKey === HOSTNAME) {
         counts.push(counter.perNode);
+        hosts.push(counter);
         weights.push(Math.log(nodes.length - ignored.size + 2));
         continue;
       }
@@ -210,9 +219,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         }
       }
       counts.push(domains);
+      hosts.push(undefined);
       weights.push(Math.log(domains.size + 2));
     }
-    const s: ScoreState = { constraints, ignored, counts, weights };
+    const s: ScoreState = { constraints, ignored, counts, hosts, weights };
     state.set(SCORE_STATE, s);
     return true;
   }
@@ -233,7 +243,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       const c = s.constraints[i];
       const v = topologyValue(node, c.topologyKey);
       if (v === undefined) continue;
-      const cnt = c.topologyKey === HOSTNAME ? (s.counts[i]!.get(node.name) ?? 0) : (s.counts[i]!.get(v) ?? 0);
+      const host = s.hosts[i];
+      let cnt: number;
+      if (host) {
+        // Cache nodes are counted by id as well as by name (SelectorCounter.byId).
+        const id = node.id;
+        cnt = id < 0 ? (host.perNode.get(node.name) ?? 0) : id < host.byId.length ? host.byId[id] : 0;
+      } else cnt = s.counts[i]!.get(v) ?? 0;
       score += cnt * s.weights[i] + (c.maxSkew - 1);
     }
     return Math.round(score);
