@@ -976,3 +976,15 @@ spec:
     );
   });
 });
+
+describe('describe of a LoadBalancer Service', () => {
+  it('shows the ingress IP with its ipMode, and Internal Traffic Policy right after External, as kubectl orders them', () => {
+    const c = createCluster({});
+    c.kubectl('create deployment web --image=nginx:1.25 --replicas=2');
+    c.kubectl('expose deployment web --port=80 --type=LoadBalancer');
+    c.advance(5000);
+    const text = out(c, 'describe svc web --show-events=false');
+    expect(text).toMatch(/\nLoadBalancer Ingress: {5}203\.0\.113\.10 \(VIP\)\nPort: {21}<unset> {2}80\/TCP\n/);
+    expect(text).toContain('Session Affinity:         None\nExternal Traffic Policy:  Cluster\nInternal Traffic Policy:  Cluster\n');
+  });
+});

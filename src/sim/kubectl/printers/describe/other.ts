@@ -31,7 +31,9 @@ export function describeService(svc: KObject, ctx: DescribeContext): string {
   if (spec.externalIPs?.length) w.line(`External IPs:\t${spec.externalIPs.join(',')}`);
   if (spec.loadBalancerIP) w.line(`IP:\t${spec.loadBalancerIP}`);
   if (spec.type === 'ExternalName') w.line(`External Name:\t${spec.externalName ?? ''}`);
-  if (svc.status?.loadBalancer?.ingress?.length) w.line(`LoadBalancer Ingress:\t${loadBalancerStatus(svc.status.loadBalancer, true).split(',').join(', ')}`);
+  // buildIngressString: each ingress point in order, an IP with its ipMode (`203.0.113.10 (VIP)`), else its hostname.
+  const lbIngress: any[] = svc.status?.loadBalancer?.ingress ?? [];
+  if (lbIngress.length) w.line(`LoadBalancer Ingress:\t${lbIngress.map((i) => (i?.ip ? `${i.ip}${i.ipMode ? ` (${i.ipMode})` : ''}` : i?.hostname ?? '')).join(', ')}`);
   const ep = ctx.get('Endpoints', svc.metadata.namespace, svc.metadata.name);
   for (const p of spec.ports ?? []) {
     const name = p.name || '<unset>';
@@ -43,9 +45,9 @@ export function describeService(svc: KObject, ctx: DescribeContext): string {
   }
   w.line(`Session Affinity:\t${spec.sessionAffinity ?? 'None'}`);
   if (spec.externalTrafficPolicy) w.line(`External Traffic Policy:\t${spec.externalTrafficPolicy}`);
+  if (spec.internalTrafficPolicy) w.line(`Internal Traffic Policy:\t${spec.internalTrafficPolicy}`);
   if (spec.healthCheckNodePort) w.line(`HealthCheck NodePort:\t${spec.healthCheckNodePort}`);
   if (spec.loadBalancerSourceRanges?.length) w.line(`LoadBalancer Source Ranges:\t${spec.loadBalancerSourceRanges.join(',')}`);
-  if (spec.internalTrafficPolicy) w.line(`Internal Traffic Policy:\t${spec.internalTrafficPolicy}`);
   describeEvents(w, ctx.eventsFor(svc), ctx.now);
   return w.toString();
 }
