@@ -57,9 +57,10 @@ export class ContainerState {
   ref?: ImageRef;
   def?: ImageDef;
   proc?: Process;
-  /** The current run's filesystem (see RunFS). */
-  runFS?: RunFS;
-  env?: Map<string, string>;
+  /** The current run's filesystem (see Lazy). */
+  runFS?: Lazy<ContainerFS>;
+  /** The current run's environment (see Lazy). */
+  runEnv?: Lazy<Map<string, string>>;
   logs: string[] = [];
   prevLogs?: string[];
   partial = '';
@@ -98,25 +99,31 @@ export class ContainerState {
   get fs(): ContainerFS | undefined {
     return this.runFS?.get();
   }
+
+  /** The environment of the current run (none before the container was first created). */
+  get env(): Map<string, string> | undefined {
+    return this.runEnv?.get();
+  }
 }
 
 /**
- * A run's filesystem, built when something first reads it (a shell, a web server's files): most
- * containers never are, and each start would otherwise build the image's files and mounts. What it
- * is built from does not change during the run (the pod's hostname, DNS policy and mounts are
- * immutable; the pod IP is taken at the start), so building it later gives the same files.
+ * A part of a container's run made when something first reads it: its filesystem (a shell, a web
+ * server's files) and its environment (a shell, a program that reads a variable). Most containers
+ * are never asked, and each start would otherwise build them. What they are made from is taken at
+ * the start or does not change during the run (the pod's hostname, DNS policy and mounts are
+ * immutable; the pod IP and the resolved variables are captured), so making them later gives the same.
  */
-class RunFS {
-  private built?: ContainerFS;
+class Lazy<T> {
+  private value?: T;
 
-  constructor(private build?: () => ContainerFS) {}
+  constructor(private make?: () => T) {}
 
-  get(): ContainerFS {
-    if (!this.built) {
-      this.built = this.build!();
-      this.build = undefined;
+  get(): T {
+    if (this.make) {
+      this.value = this.make();
+      this.make = undefined;
     }
-    return this.built;
+    return this.value!;
   }
 }
 
@@ -533,19 +540,24 @@ export class PodWorker {
       );
       return;
     }
-    const env = new Map<string, string>([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOSTNAME', this.hostname()]]);
-    for (const [k, v] of Object.entries(def.env ?? {})) env.set(k, v);
-    for (const [k, v] of resolved.env) env.set(k, v);
-    if (!env.has('HOME')) env.set('HOME', '/root');
-    const lookup = (n: string) => env.get(n);
+    const hostname = this.hostname();
+    const vars = resolved.env;
+    const runEnv = new Lazy(() => {
+      const env = new Map<string, string>([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOSTNAME', hostname]]);
+      for (const [k, v] of Object.entries(def.env ?? {})) env.set(k, v);
+      for (const [k, v] of vars) env.set(k, v);
+      if (!env.has('HOME')) env.set('HOME', '/root');
+      return env;
+    });
+    const lookup = (n: string) => runEnv.get().get(n);
     const command = c.spec.command ? (c.spec.command as unknown[]).map((x) => expandVars(String(x), lookup)) : undefined;
     const args = c.spec.args ? (c.spec.args as unknown[]).map((x) => expandVars(String(x), lookup)) : undefined;
     const p = plan(def, command, args);
     c.containerID = `containerd://${this.kubelet.random.hex(64)}`;
-    c.env = env;
+    c.runEnv = runEnv;
     const podIP = this.podIP;
     const spec = c.spec;
-    c.runFS = new RunFS(() => new ContainerFS(this.baseFiles(def, podIP), this.mounts(spec)));
+    c.runFS = new Lazy(() => new ContainerFS(this.baseFiles(def, podIP), this.mounts(spec)));
     this.event('Normal', 'Created', `Created container ${c.name}`, c);
     const startedAt = this.ctx.clock.iso();
     if ('startError' in p) {
@@ -908,8 +920,8 @@ export class PodWorker {
  * thousands of containers run at once, and closures cost hundreds of bytes each.
  */
 class ContainerHost implements ProcessHost {
-  private readonly runFS: RunFS;
-  readonly env: Map<string, string>;
+  private readonly runFS: Lazy<ContainerFS>;
+  private readonly runEnv: Lazy<Map<string, string>>;
   readonly hostname: string;
   readonly podName: string;
   readonly namespace: string;
@@ -924,7 +936,7 @@ class ContainerHost implements ProcessHost {
   ) {
     const limit = c.spec.resources?.limits ?? {};
     this.runFS = c.runFS!;
-    this.env = c.env!;
+    this.runEnv = c.runEnv!;
     this.hostname = w.hostname();
     this.podName = w.name;
     this.namespace = w.namespace;
@@ -935,6 +947,10 @@ class ContainerHost implements ProcessHost {
 
   get fs(): ContainerFS {
     return this.runFS.get();
+  }
+
+  get env(): Map<string, string> {
+    return this.runEnv.get();
   }
 
   wallMs(): number {
