@@ -5,7 +5,7 @@
  * immutable but for images, activeDeadlineSeconds and added tolerations (ValidatePodUpdate).
  */
 import type { KObject } from '../types';
-import { deepEqual, isPlainObject } from '../json';
+import { clone, deepEqual, isPlainObject } from '../json';
 import { parseQuantity, canonicalQuantity } from '../quantity';
 import type { FieldPath } from '../yaml';
 import type { AdmissionPlugin } from './registry';
@@ -303,6 +303,42 @@ export function validatePodUpdate(pod: KObject, old: KObject): FieldError[] {
   return errs;
 }
 
+/**
+ * The last pod spec that validated clean, as a private deep copy (nobody else can change it). A
+ * controller creates thousands of pods from one template, whose specs are equal once defaulted:
+ * comparing is cheaper than validating again. Always valid: validatePodSpec reads nothing but the
+ * spec, so a spec equal to it member for member has the same answer, no errors.
+ */
+let lastValidSpec: unknown;
+
+function podSpecErrors(spec: unknown): FieldError[] {
+  if (lastValidSpec !== undefined && sameJson(spec, lastValidSpec)) return [];
+  const errs = validatePodSpec(spec, ['spec']);
+  if (!errs.length) lastValidSpec = clone(spec);
+  return errs;
+}
+
+/** Equal JSON, member for member: unlike deepEqual, a member set to undefined differs from a missing one. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ao) {
+    if (!(k in bo) || !sameJson(ao[k], bo[k])) return false;
+    n++;
+  }
+  for (const _k in bo) if (--n < 0) return false;
+  return n === 0;
+}
+
 export const podPlugin: AdmissionPlugin = {
   name: 'Pod',
   kinds: ['Pod'],
@@ -310,7 +346,7 @@ export const podPlugin: AdmissionPlugin = {
     defaultPod(pod, ctx, !old);
   },
   validate(pod, old) {
-    const errs = validatePodSpec(pod.spec, ['spec']);
+    const errs = podSpecErrors(pod.spec);
     if (old && !errs.length) errs.push(...validatePodUpdate(pod, old));
     return errs;
   },
