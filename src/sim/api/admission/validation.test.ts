@@ -143,3 +143,17 @@ describe('validation messages', () => {
     expect(isValidPortName('80')).toEqual(['must contain at least one letter (a-z)']);
   });
 });
+
+describe('pod spec validation after a valid pod', () => {
+  it('still finds what is wrong in a spec that differs from the last valid one by one member', () => {
+    const c = createCluster();
+    const [ok] = c.apply(pod('a', '  containers: [{name: a, image: nginx}]\n'));
+    expect(ok.error).toBeUndefined();
+    const [again] = c.apply(pod('b', '  containers: [{name: a, image: nginx}]\n'));
+    expect(again.error).toBeUndefined();
+    const [bad] = c.apply(pod('c', '  containers: [{name: a, image: nginx}]\n  restartPolicy: Sometimes\n'));
+    expect(bad.error?.message).toBe(
+      'Error from server (Invalid): The Pod "c" is invalid: spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+    );
+  });
+});
