@@ -66,9 +66,9 @@ export class ContainerState {
   partial = '';
   crash?: Backoff;
   pull?: Backoff & { until: number };
-  /** Pending timers of the container's program and of its probes; made on first use, dropped when empty. */
-  timers?: Set<Timer>;
-  probeTimers?: Set<Timer>;
+  /** Pending timers of the container's program and of its probes (see track). */
+  timers?: Timers;
+  probeTimers?: Timers;
   readiness?: ProbeCounter;
   /** Why a stop was asked for: liveness restarts, spec changes. */
   stopReason?: 'probe' | 'spec';
@@ -139,8 +139,8 @@ export class PodWorker {
   finished = false;
   volumes?: Map<string, VolumeFiles>;
   private emptyDirs?: Map<string, Map<string, string>>;
-  /** Pending kubelet timers of this pod (made on first use, dropped when empty). */
-  timers?: Set<Timer>;
+  /** Pending kubelet timers of this pod (see track). */
+  timers?: Timers;
   private syncQueued = false;
   private mountRetry?: Timer;
   /** spec.hostNetwork and spec.restartPolicy, read on every status write: taken from each new spec (update). */
@@ -190,9 +190,10 @@ export class PodWorker {
   }
 
   private cancel(holder: TimerHolder, key: TimerKey): void {
-    const set = holder[key];
-    if (!set) return;
-    for (const t of set) t.cancel();
+    const held = holder[key];
+    if (!held) return;
+    if (held instanceof Set) for (const t of held) t.cancel();
+    else held.cancel();
     holder[key] = undefined;
   }
 
@@ -987,22 +988,30 @@ class ContainerHost implements ProcessHost {
 }
 
 type TimerKey = 'timers' | 'probeTimers';
-type TimerHolder = { timers?: Set<Timer>; probeTimers?: Set<Timer> };
+/** A holder's pending timers: none, the one (most often: a pod's sandbox, a probe), or a set of several. */
+type Timers = Timer | Set<Timer>;
+type TimerHolder = { timers?: Timers; probeTimers?: Timers };
 
 /**
- * Timer sets exist only while they hold a timer: 10,000 running pods with nothing pending would
- * otherwise keep 30,000 empty sets. A timer is always in its holder's current set (a set is dropped
- * only once empty), so removing it from the current set is removing it from the one it joined.
+ * Timer sets exist only while they hold two timers or more: 10,000 running pods with nothing pending
+ * would otherwise keep 30,000 empty sets, and most pods have one timer at a time. A timer is always
+ * its holder's current one or in its current set (a set is dropped only once empty), so removing it
+ * from there is removing it from where it joined.
  */
 function track(holder: TimerHolder, key: TimerKey, t: Timer): void {
-  (holder[key] ??= new Set()).add(t);
+  const held = holder[key];
+  if (!held) holder[key] = t;
+  else if (held instanceof Set) held.add(t);
+  else holder[key] = new Set([held, t]);
 }
 
 function untrack(holder: TimerHolder, key: TimerKey, t: Timer): void {
-  const set = holder[key];
-  if (!set) return;
-  set.delete(t);
-  if (!set.size) holder[key] = undefined;
+  const held = holder[key];
+  if (held === t) holder[key] = undefined;
+  else if (held instanceof Set) {
+    held.delete(t);
+    if (!held.size) holder[key] = undefined;
+  }
 }
 
 function appendLog(c: ContainerState, text: string): void {
