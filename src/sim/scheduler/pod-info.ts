@@ -91,9 +91,18 @@ export function podRequests(pod: KObject, nonZero = false): Resources {
     apps.ephemeralStorage += r.ephemeralStorage;
     for (const [k, v] of r.scalar) apps.scalar.set(k, (apps.scalar.get(k) ?? 0) + v);
   }
+  const inits = pod.spec?.initContainers;
+  if (inits == null || (Array.isArray(inits) && !inits.length)) {
+    // No init containers (most pods): the app sum, floored at 0 as the max with an empty init step is.
+    apps.milliCPU = Math.max(apps.milliCPU, 0);
+    apps.memory = Math.max(apps.memory, 0);
+    apps.ephemeralStorage = Math.max(apps.ephemeralStorage, 0);
+    addList(apps, pod.spec?.overhead);
+    return apps;
+  }
   let sidecars = emptyResources();
   const initPeak = emptyResources();
-  for (const c of pod.spec?.initContainers ?? []) {
+  for (const c of inits) {
     const r = containerRequests(c, nonZero);
     if (c?.restartPolicy === 'Always') {
       // A sidecar keeps running: it adds to everything that starts after it.

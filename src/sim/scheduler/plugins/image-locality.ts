@@ -18,7 +18,9 @@ export class ImageLocality implements ScorePlugin {
   ) {}
 
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
-    for (let i = 0; i < nodes.length; i++) out[i] = this.score(state, pod, nodes[i]);
+    // The state is read once per pass, not once per node.
+    const s = this.stateOf(state, pod);
+    for (let i = 0; i < nodes.length; i++) out[i] = scoreWith(s, nodes[i]);
   }
 
   /** Per pod, once: each image's spread factor (nodes having it / all nodes) and the thresholds. */
@@ -39,17 +41,24 @@ export class ImageLocality implements ScorePlugin {
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfoView): number {
-    const s = (state.get(this.name) as ImageState | undefined) ?? (this.preScore(state, pod), state.get(this.name) as ImageState);
-    let sum = 0;
-    if (s.images.length && node.images.size) {
-      for (let i = 0; i < s.images.length; i++) {
-        const size = node.images.get(s.images[i]);
-        if (size !== undefined) sum += Math.trunc(size * s.spread[i]);
-      }
-    }
-    const clamped = Math.min(s.max, Math.max(MIN_THRESHOLD, sum));
-    return Math.trunc((100 * (clamped - MIN_THRESHOLD)) / (s.max - MIN_THRESHOLD));
+    return scoreWith(this.stateOf(state, pod), node);
   }
+
+  private stateOf(state: CycleState, pod: PodInfo): ImageState {
+    return (state.get(this.name) as ImageState | undefined) ?? (this.preScore(state, pod), state.get(this.name) as ImageState);
+  }
+}
+
+function scoreWith(s: ImageState, node: NodeInfoView): number {
+  let sum = 0;
+  if (s.images.length && node.images.size) {
+    for (let i = 0; i < s.images.length; i++) {
+      const size = node.images.get(s.images[i]);
+      if (size !== undefined) sum += Math.trunc(size * s.spread[i]);
+    }
+  }
+  const clamped = Math.min(s.max, Math.max(MIN_THRESHOLD, sum));
+  return Math.trunc((100 * (clamped - MIN_THRESHOLD)) / (s.max - MIN_THRESHOLD));
 }
 
 type ImageState = { images: string[]; spread: number[]; max: number };
