@@ -36,7 +36,7 @@ export function describeContext(k: KubectlContext, showEvents = true): DescribeC
     list: (kind, namespace) => store.list(kind, namespace),
     get: (kind, namespace, name) => store.get(kind, namespace, name),
     eventsFor(obj) {
-      if (!showEvents) return [];
+      if (!showEvents) return null;
       const out: KObject[] = [];
       for (const e of store.each('Event', obj.metadata.namespace ?? 'default')) {
         const io = e.involvedObject ?? {};

@@ -14,8 +14,8 @@ export type DescribeContext = {
   /** Every object of a kind (namespace given: only that namespace). */
   list(kind: string, namespace?: string): KObject[];
   get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
-  /** Events about an object, any order. */
-  eventsFor(obj: KObject): KObject[];
+  /** Events about an object, any order; null when events are not wanted (`--show-events=false`). */
+  eventsFor(obj: KObject): KObject[] | null;
 };
 
 const INDENT = ['', '  ', '    ', '      ', '        ', '          '];
@@ -123,8 +123,12 @@ export function controlledBy(obj: KObject): string | undefined {
 
 const lastSeenMs = (e: KObject) => simMs(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp);
 
-/** The Events section: oldest first, `Events:  <none>` when there are none. */
-export function describeEvents(w: DescribeWriter, events: KObject[], now: number): void {
+/**
+ * The Events section: oldest first, `Events:  <none>` when there are none, and nothing at all when
+ * events were not asked for (kubectl passes a nil list then).
+ */
+export function describeEvents(w: DescribeWriter, events: KObject[] | null, now: number): void {
+  if (!events) return;
   if (!events.length) {
     w.line('Events:\t<none>');
     return;
