@@ -76,30 +76,48 @@ export class Random {
 
   /** A version-4-shaped UUID. */
   uuid(): string {
-    const a = hex8(this.nextUint32());
-    const b = hex8(this.nextUint32());
-    const c = hex8(this.nextUint32());
-    const d = hex8(this.nextUint32());
-    const variant = HEX_DIGITS[(parseInt(c[0], 16) & 0x3) | 0x8];
-    // join makes one flat string; a template literal makes a tree of ten concatenations, and every
-    // object and event keeps its uid (~520 instead of ~140 bytes each, with 100,000 of them at scale).
-    return [a, '-', b.slice(0, 4), '-4', b.slice(5, 8), '-', variant, c.slice(1, 4), '-', c.slice(4), d].join('');
+    const a = this.nextUint32();
+    const b = this.nextUint32();
+    const c = this.nextUint32();
+    const d = this.nextUint32();
+    // Written as character codes and made into one flat string at once: every object and event keeps
+    // its uid (a tree of concatenations would cost memory, joining parts costs time, 100,000 of them at scale).
+    const u = UUID_CODES;
+    putHex(u, 0, a, 8);
+    putHex(u, 9, b >>> 16, 4);
+    putHex(u, 15, b & 0xfff, 3); // u[14] is the version, '4'
+    u[19] = HEX_CODES[((c >>> 28) & 0x3) | 0x8]; // the variant
+    putHex(u, 20, (c >>> 16) & 0xfff, 3);
+    putHex(u, 24, c & 0xffff, 4);
+    putHex(u, 28, d, 8);
+    return String.fromCharCode.apply(null, u);
   }
 
   /** Lowercase hex digits, for hashes such as a pod-template-hash. */
   hex(length: number): string {
-    // Parts joined once: one flat string rather than a chain of concatenations (event names keep it).
-    const parts: string[] = [];
-    for (let n = 0; n < length; n += 8) parts.push(hex8(this.nextUint32()));
-    const s = parts.join('');
-    return s.length === length ? s : s.slice(0, length);
+    length = Math.max(0, Math.floor(length));
+    // One flat string from character codes (event names and container IDs keep it): eight digits per
+    // draw, the first digits of the last draw when `length` is not a multiple of eight.
+    const codes = (HEX_BUFFERS[length] ??= new Array<number>(length));
+    for (let at = 0; at < length; at += 8) {
+      const n = this.nextUint32();
+      if (at + 8 <= length) putHex(codes, at, n, 8);
+      else putHex(codes, at, n >>> (4 * (8 - (length - at))), length - at);
+    }
+    return String.fromCharCode.apply(null, codes);
   }
 }
 
-const HEX_DIGITS = '0123456789abcdef';
-/** '00' … 'ff': a uint32 as 8 hex digits by table (toString(16) and padStart cost more, per event). */
-const HEX_BYTES = Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15]);
+const HEX_CODES = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
+/** The character codes of a UUID being written: dashes and the version digit stay, the rest is overwritten. */
+const UUID_CODES = Array.from('00000000-0000-4000-0000-000000000000', (ch) => ch.charCodeAt(0));
+/** A character-code buffer per hex length asked for (a few: 16, 32, 64). */
+const HEX_BUFFERS: number[][] = [];
 
-function hex8(n: number): string {
-  return HEX_BYTES[n >>> 24] + HEX_BYTES[(n >>> 16) & 255] + HEX_BYTES[(n >>> 8) & 255] + HEX_BYTES[n & 255];
+/** The low `digits` hex digits of `n` into `codes` from `at`, most significant first. */
+function putHex(codes: number[], at: number, n: number, digits: number): void {
+  for (let i = at + digits - 1; i >= at; i--) {
+    codes[i] = HEX_CODES[n & 15];
+    n >>>= 4;
+  }
 }
