@@ -990,3 +990,25 @@ describe('describe of a LoadBalancer Service', () => {
     expect(out(c, 'describe svc web')).toContain('Internal Traffic Policy:  Cluster\nEvents:\n  Type    Reason                Age');
   });
 });
+
+describe('describe of a ReplicationController', () => {
+  it('has its own page: the map selector as labels, replicas, pods status, pod template', () => {
+    const c = createCluster({});
+    c.apply(`apiVersion: v1
+kind: ReplicationController
+metadata: {name: nginx}
+spec:
+  replicas: 2
+  selector: {app: nginx}
+  template:
+    metadata: {name: nginx, labels: {app: nginx}}
+    spec:
+      containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]
+`);
+    c.advance(1000);
+    const text = out(c, 'describe rc nginx');
+    expect(text).toContain('Name:         nginx\nNamespace:    default\nSelector:     app=nginx\nLabels:       app=nginx\nAnnotations:  <none>\nReplicas:     ');
+    expect(text).toMatch(/\nPods Status: {2}\d Running \/ \d Waiting \/ 0 Succeeded \/ 0 Failed\nPod Template:\n {2}Labels: {2}app=nginx\n {2}Containers:\n/);
+    expect(text).not.toContain('API Version:');
+  });
+});

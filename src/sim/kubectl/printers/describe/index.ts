@@ -3,7 +3,7 @@ import type { KObject } from '../../../api/types';
 import type { DescribeContext } from './common';
 import { describePod } from './pod';
 import { describeNode } from './node';
-import { describeCronJob, describeDaemonSet, describeDeployment, describeHPA, describeJob, describeReplicaSet, describeStatefulSet } from './workloads';
+import { describeCronJob, describeDaemonSet, describeDeployment, describeHPA, describeJob, describeReplicaSet, describeReplicationController, describeStatefulSet } from './workloads';
 import { describeConfigMap, describeEndpoints, describeGeneric, describeIngress, describeNamespace, describeSecret, describeService } from './other';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage';
 import { describeEndpointSlice, describeIngressClass, describeNetworkPolicy } from './network';
@@ -20,6 +20,7 @@ const DESCRIBERS: Record<string, (obj: KObject, ctx: DescribeContext) => string>
   Node: describeNode,
   Deployment: describeDeployment,
   ReplicaSet: describeReplicaSet,
+  ReplicationController: describeReplicationController,
   DaemonSet: describeDaemonSet,
   StatefulSet: describeStatefulSet,
   Job: describeJob,

@@ -3,6 +3,7 @@ import type { KObject } from '../../../api/types';
 import { formatSelector, labelSelectorMatches } from '../../../api/selectors';
 import { formatAge, simMs } from '../duration';
 import { hpaTargets } from '../tables/workloads';
+import { formatLabels } from '../tables/types';
 import { annotationsMultiline, controlledBy, describeEvents, DescribeWriter, labelsMultiline, rfc1123z, tolerationsMultiline, type DescribeContext } from './common';
 import { describeContainers, describeVolumes } from './pod';
 
@@ -101,6 +102,22 @@ export function describeReplicaSet(rs: KObject, ctx: DescribeContext): string {
   describePodTemplate(w, rs.spec?.template);
   conditions(w, rs.status?.conditions);
   describeEvents(w, ctx.eventsFor(rs), ctx.now);
+  return w.toString();
+}
+
+/** describeReplicationController: a ReplicaSet's page with the map selector and no Controlled By. */
+export function describeReplicationController(rc: KObject, ctx: DescribeContext): string {
+  const w = new DescribeWriter();
+  w.line(`Name:\t${rc.metadata.name}`);
+  w.line(`Namespace:\t${rc.metadata.namespace}`);
+  w.line(`Selector:\t${formatLabels(rc.spec?.selector)}`);
+  labelsMultiline(w, 'Labels', rc.metadata.labels);
+  annotationsMultiline(w, 'Annotations', rc.metadata.annotations);
+  w.line(`Replicas:\t${rc.status?.replicas ?? 0} current / ${rc.spec?.replicas ?? 1} desired`);
+  w.line(`Pods Status:\t${podsStatus(rc, ctx)}`);
+  describePodTemplate(w, rc.spec?.template);
+  conditions(w, rc.status?.conditions);
+  describeEvents(w, ctx.eventsFor(rc), ctx.now);
   return w.toString();
 }
 
