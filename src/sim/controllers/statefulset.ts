@@ -15,11 +15,11 @@
  *   currentRevision, updateRevision, collisionCount, observedGeneration.
  */
 import type { EngineContext } from '../context';
-import { ApiError, controllerOf, splitKey, type Change, type KObject, type NewObject } from '../api/types';
+import { ApiError, splitKey, type Change, type KObject, type NewObject } from '../api/types';
 import { fromLabelSelector, matches } from '../api/selectors';
 import { clone, deepEqual } from '../api/json';
 import { Controller, type ReconcileResult } from './controller';
-import { claim, controllerRef, ensureControllerIndex, isPodAvailable, isPodReady, msUntilAvailable, orphansIn, ownedBy, podFromTemplate, statusOnlyChange } from './controller-utils';
+import { claim, controllerRef, controllerRefOf, ensureControllerIndex, isPodAvailable, isPodReady, msUntilAvailable, orphansIn, ownedBy, podFromTemplate, statusOnlyChange } from './controller-utils';
 import { computeHash } from './deployment-util';
 
 export const REVISION_LABEL = 'controller-revision-hash';
@@ -62,10 +62,10 @@ export class StatefulSetController extends Controller {
   private onPod(c: Change): void {
     const pod = c.object;
     const ns = pod.metadata.namespace;
-    const ref = controllerOf(pod);
+    const ref = controllerRefOf(pod);
     if (ref?.kind === 'StatefulSet') this.queue.add(`${ns}/${ref.name}`);
     if (c.type === 'MODIFIED') {
-      const old = controllerOf(c.old);
+      const old = controllerRefOf(c.old);
       if (old?.kind === 'StatefulSet' && old.uid !== ref?.uid) this.queue.add(`${ns}/${old.name}`);
     }
     if (ref || c.type === 'DELETED') return;

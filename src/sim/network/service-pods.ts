@@ -163,15 +163,18 @@ function servicesWithSelector(ctx: EngineContext, ns: string): readonly Selectin
  * Services in `ns` whose selector matches the pod's labels or its previous labels (a label change
  * may move a pod between Services).
  */
-export function servicesSelecting(ctx: EngineContext, ns: string, labels: Record<string, string> | undefined, oldLabels?: Record<string, string>): KObject[] {
+export function servicesSelecting(ctx: EngineContext, ns: string, labels: Record<string, string> | undefined, oldLabels?: Record<string, string>): readonly KObject[] {
   const list = servicesWithSelector(ctx, ns);
-  const out: KObject[] = [];
+  let out: KObject[] | undefined;
   for (let i = 0; i < list.length; i++) {
     const { svc, sel } = list[i];
-    if (labelsMatch(sel, labels) || (oldLabels !== labels && labelsMatch(sel, oldLabels))) out.push(svc);
+    if (labelsMatch(sel, labels) || (oldLabels !== labels && labelsMatch(sel, oldLabels))) (out ??= []).push(svc);
   }
-  return out;
+  // Most pod writes concern no Service: they share one empty answer.
+  return out ?? NO_SERVICES;
 }
+
+const NO_SERVICES: readonly KObject[] = [];
 
 /** Order IPv4 addresses numerically (as the controllers sort addresses). */
 export function compareIP(a: string, b: string): number {
