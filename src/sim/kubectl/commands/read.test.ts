@@ -124,7 +124,8 @@ describe('kubectl describe', () => {
   it('a pod: node/IP, containers, conditions with their trailing space, QoS, tolerations, events', () => {
     const out = run(c, 'describe pod -n kube-system etcd-control-plane').stdout;
     expect(out).toContain('Node:                 control-plane/192.168.49.10\n');
-    expect(out).toContain('Status:               Running\nIP:                   192.168.49.10\nIPs:\n  IP:  192.168.49.10\nContainers:\n  etcd:\t'.replace('\t', '        '));
+    // The container name stands alone on its line (no padding), ending the tab block above it.
+    expect(out).toContain('Status:               Running\nIP:                   192.168.49.10\nIPs:\n  IP:  192.168.49.10\nContainers:\n  etcd:\n    Container ID:   containerd://');
     expect(out).toContain('    Requests:\n      cpu:        100m\n');
     expect(out).toContain('Conditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n');
     expect(out).toContain('QoS Class:                    Burstable\n');

@@ -75,8 +75,9 @@ export function describeContainers(w: DescribeWriter, label: string, containers:
   const byName = new Map((statuses ?? []).map((s) => [s.name, s]));
   for (const c of containers) {
     const status = byName.get(c.name);
-    // kubectl pads short names with a tab so that the block below keeps its column.
-    w.line(`${template ? '   ' : '  '}${c.name}:${c.name.length < 7 ? '\t' : ''}`);
+    // describeContainerBasicInfo writes the name alone on its line (no cell), so it ends the
+    // tab block above and carries no padding.
+    w.line(`${template ? '   ' : '  '}${c.name}:`);
     if (status) w.w(2, `Container ID:\t${status.containerID ?? ''}\n`);
     w.w(2, `Image:\t${c.image ?? ''}\n`);
     if (status) w.w(2, `Image ID:\t${status.imageID ?? ''}\n`);
