@@ -255,11 +255,13 @@ export class Framework {
     // After the verdicts, each plugin's scores (0 for nodes that did not pass).
     const size = m * (1 + scorers.length);
     bytes.fill(0, o + m, o + size);
-    const totals = this.totalsScratch;
-    totals.fill(0, 0, m);
+    const totals = this.totalsScratch; // by feasible node
+    totals.fill(0, 0, f);
     if (f) {
       const scores = this.scoreScratch;
-      scores.length = f;
+      // Grown by push, never by setting the length: that would make the array holey (slower to read).
+      if (scores.length > f) scores.length = f;
+      while (scores.length < f) scores.push(0);
       for (let p = 0; p < scorers.length; p++) {
         const { plugin, weight } = scorers[p];
         const slot = eq ? this.scorerSlot[this.scorers.indexOf(scorers[p])] : -1;
@@ -271,7 +273,7 @@ export class Framework {
           const s = scores[i];
           const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
           bytes[base + feasibleAt[i]] = v;
-          totals[feasibleAt[i]] += weight * v;
+          totals[i] += weight * v;
         }
       }
     }
@@ -282,7 +284,7 @@ export class Framework {
       let ties = 0;
       let pick = 0;
       for (let i = 0; i < f; i++) {
-        const t = totals[feasibleAt[i]];
+        const t = totals[i];
         if (t > best) {
           best = t;
           ties = 1;
@@ -293,7 +295,7 @@ export class Framework {
         // Ties are broken at random among the best, as selectHost does.
         let nth = this.random.int(ties);
         for (let i = 0; i < f; i++) {
-          if (totals[feasibleAt[i]] !== best) continue;
+          if (totals[i] !== best) continue;
           if (nth-- === 0) {
             pick = i;
             break;
