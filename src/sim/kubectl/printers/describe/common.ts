@@ -147,15 +147,36 @@ export function describeEvents(w: DescribeWriter, events: KObject[] | null, now:
   }
 }
 
-/** Title-cased words for the generic describer: `creationTimestamp` → `Creation Timestamp`, `uid` → `UID`. */
+/** fatih/camelcase Split: runs of lower, upper, digit and other characters; `PDFLoader` → PDF, Loader. */
+function camelSplit(src: string): string[] {
+  const cls = (ch: string) => (/\p{Ll}/u.test(ch) ? 1 : /\p{Lu}/u.test(ch) ? 2 : /\p{Nd}/u.test(ch) ? 3 : 4);
+  const runs: string[][] = [];
+  let last = 0;
+  for (const ch of src) {
+    const c = cls(ch);
+    if (c === last && runs.length) runs[runs.length - 1].push(ch);
+    else runs.push([ch]);
+    last = c;
+  }
+  for (let i = 0; i < runs.length - 1; i++) {
+    if (cls(runs[i][0]) === 2 && cls(runs[i + 1][0]) === 1) runs[i + 1].unshift(runs[i].pop()!);
+  }
+  return runs.filter((r) => r.length).map((r) => r.join(''));
+}
+
+const LABEL_ACRONYMS = new Set(['API', 'URL', 'UID', 'OSB', 'GUID']);
+
+/**
+ * smartLabelFor, the generic describer's field names: camel-case words title-cased (`creationTimestamp`
+ * → `Creation Timestamp`, `uid` → `UID`, `cpu` → `Cpu`); a key with anything but letters and `-`
+ * (`requests.cpu`, `v1`) is printed as it is.
+ */
 export function smartLabel(key: string): string {
-  const ACRONYMS: Record<string, string> = { api: 'API', cpu: 'CPU', id: 'ID', ip: 'IP', ips: 'IPs', uid: 'UID', url: 'URL', dns: 'DNS', tls: 'TLS', ttl: 'TTL', cidr: 'CIDR', http: 'HTTP', json: 'JSON', os: 'OS' };
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[\s_-]+/)
-    .filter(Boolean);
-  return words.map((wd) => ACRONYMS[wd.toLowerCase()] ?? wd[0].toUpperCase() + wd.slice(1)).join(' ');
+  if (/[^\p{L}-]/u.test(key)) return key;
+  return camelSplit(key)
+    .filter((p) => p !== '_')
+    .map((p) => (LABEL_ACRONYMS.has(p.toUpperCase()) ? p.toUpperCase() : p[0].toUpperCase() + p.slice(1)))
+    .join(' ');
 }
 
 /** Go's `%v` of a string slice: `[a b]`, `[]` when empty (how describe prints Finalizers). */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../../index';
 import type { KObject } from '../../../api/types';
 import { describeResourceQuota } from './quota';
+import { describeGeneric } from './other';
 
 type Cluster = ReturnType<typeof createCluster>;
 const out = (c: Cluster, line: string) => {
@@ -1010,5 +1011,44 @@ spec:
     expect(text).toContain('Name:         nginx\nNamespace:    default\nSelector:     app=nginx\nLabels:       app=nginx\nAnnotations:  <none>\nReplicas:     ');
     expect(text).toMatch(/\nPods Status: {2}\d Running \/ \d Waiting \/ 0 Succeeded \/ 0 Failed\nPod Template:\n {2}Labels: {2}app=nginx\n {2}Containers:\n/);
     expect(text).not.toContain('API Version:');
+  });
+});
+
+describe('the generic describer, for kinds kubectl has no describer for', () => {
+  it('prints Namespace even when empty, names fields as smartLabelFor does, and values as Go prints them', () => {
+    const obj = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', uid: 'u-1', resourceVersion: '7', creationTimestamp: '2025-01-01T09:00:00Z', managedFields: [{ manager: 'x' }] },
+      spec: { podIPs: ['10.0.0.1'], cpu: 2, 'requests.cpu': '1', 'max-surge': null, apiURL: 'http://x', matrix: [[1, 2], { inner: true }] },
+    } as unknown as KObject;
+    const ctx = { now: 0, list: () => [], get: () => undefined, eventsFor: () => [] };
+    expect(describeGeneric(obj, ctx)).toBe(
+      [
+        'Name:         w',
+        'Namespace:    ',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'API Version:  example.com/v1',
+        'Kind:         Widget',
+        'Metadata:',
+        '  Creation Timestamp:  2025-01-01T09:00:00Z',
+        '  Resource Version:    7',
+        '  UID:                 u-1',
+        'Spec:',
+        // A line without a cell (`Matrix:`) ends a tab block, so each run of fields aligns on its own.
+        '  API URL:  http://x',
+        '  Cpu:      2',
+        '  Matrix:',
+        '    [1 2]',
+        '    Inner:      true',
+        '  Max - Surge:  <nil>',
+        '  Pod I Ps:',
+        '    10.0.0.1',
+        '  requests.cpu:  1',
+        'Events:          <none>',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -183,15 +183,18 @@ export function describeIngress(ing: KObject, ctx: DescribeContext): string {
   return w.toString();
 }
 
-/** The generic describer: metadata then every other field, keys as words (`Creation Timestamp`). */
+/**
+ * The generic describer (genericDescriber): Name and Namespace (empty for cluster-scoped kinds), labels,
+ * annotations, then every other field with smartLabelFor names, and the events.
+ */
 export function describeGeneric(obj: KObject, ctx: DescribeContext): string {
   const w = new DescribeWriter();
   w.line(`Name:\t${obj.metadata.name}`);
-  if (obj.metadata.namespace) w.line(`Namespace:\t${obj.metadata.namespace}`);
+  w.line(`Namespace:\t${obj.metadata.namespace ?? ''}`);
   labelsMultiline(w, 'Labels', obj.metadata.labels);
   annotationsMultiline(w, 'Annotations', obj.metadata.annotations);
   const rest: Record<string, unknown> = {};
-  for (const k of Object.keys(obj).sort()) {
+  for (const k of Object.keys(obj)) {
     if (k === 'metadata') {
       const { name: _n, namespace: _ns, labels: _l, annotations: _a, managedFields: _m, ...meta } = obj.metadata;
       rest.metadata = meta;
@@ -202,6 +205,21 @@ export function describeGeneric(obj: KObject, ctx: DescribeContext): string {
   return w.toString();
 }
 
+/** Go's `%v` of a decoded JSON value: `<nil>`, `[a b]`, `map[k:v]`. */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goValue(o[k])}`)
+      .join(' ')}]`;
+  }
+  return String(v);
+}
+
+/** printUnstructuredContent: keys sorted; maps nest a level; list items that are maps nest, others print as values. */
 function writeFields(w: DescribeWriter, value: Record<string, unknown>, level: number): void {
   const pad = '  '.repeat(level);
   for (const k of Object.keys(value).sort()) {
@@ -213,10 +231,9 @@ function writeFields(w: DescribeWriter, value: Record<string, unknown>, level: n
     } else if (Array.isArray(v)) {
       w.line(`${pad}${label}:`);
       for (const item of v) {
-        if (item && typeof item === 'object') {
-          writeFields(w, item as Record<string, unknown>, level + 1);
-        } else w.line(`${pad}  ${item}`);
+        if (item && typeof item === 'object' && !Array.isArray(item)) writeFields(w, item as Record<string, unknown>, level + 1);
+        else w.line(`${pad}  ${goValue(item)}`);
       }
-    } else w.line(`${pad}${label}:\t${v}`);
+    } else w.line(`${pad}${label}:\t${goValue(v)}`);
   }
 }
