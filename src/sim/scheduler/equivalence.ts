@@ -24,8 +24,10 @@ export class EquivalenceClass {
   /** Index of the node-local filter that rejected the node, or -1 (PASSED). */
   verdict: Int8Array = new Int8Array(0);
   failure: (Failure | undefined)[] = [];
-  /** The same for raw scores, by node id × scorer slot. */
+  /** NodeInfo generation the raw scores were computed at (by node id), and which slots were (bit mask). */
   scoreAt: Float64Array = new Float64Array(0);
+  scored: Int32Array = new Int32Array(0);
+  /** Raw scores by node id × scorer slot. */
   score: Float64Array = new Float64Array(0);
 
   constructor(readonly scorerSlots: number) {}
@@ -38,7 +40,10 @@ export class EquivalenceClass {
     const verdict = new Int8Array(cap);
     verdict.set(this.verdict);
     this.verdict = verdict;
-    this.scoreAt = grow(this.scoreAt, cap * this.scorerSlots);
+    this.scoreAt = grow(this.scoreAt, cap);
+    const scored = new Int32Array(cap);
+    scored.set(this.scored);
+    this.scored = scored;
     const score = new Float64Array(cap * this.scorerSlots);
     score.set(this.score);
     this.score = score;

@@ -80,6 +80,16 @@ const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
 const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
 
 /** kube-scheduler's adaptive percentageOfNodesToScore: all nodes below 100, fewer on big clusters. */
+/**
+ * `a` cut or grown to `n` entries. Grown by push, never by setting the length: that would make the
+ * array holey (slower to read).
+ */
+function fitLength(a: number[], n: number): number[] {
+  if (a.length > n) a.length = n;
+  while (a.length < n) a.push(0);
+  return a;
+}
+
 export function numFeasibleNodesToFind(numAllNodes: number): number {
   if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
   const pct = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE, BASE_PERCENTAGE_OF_NODES_TO_SCORE - Math.trunc(numAllNodes / 125));
@@ -107,6 +117,9 @@ export class Framework {
     for (const p of [...filters, ...scorers.map((s) => s.plugin)]) if (p.equivalenceKey) keyed.add(p);
     this.keyed = [...keyed];
     this.equivalence = new EquivalenceCache(slots);
+    this.localColumns = Array.from({ length: slots }, () => []);
+    // Slots are bits of a mask (EquivalenceClass.scored).
+    if (slots > 30) throw new Error('framework: too many node-local score plugins');
   }
 
   /** Node-local plugins' answers, reused across pods of one class (equivalence.ts). */
@@ -132,6 +145,8 @@ export class Framework {
   /** Where attempts' verdicts and scores are written (see Attempt.verdicts). */
   private readonly arena = new ByteArena();
   private readonly scoreScratch: number[] = [];
+  /** The node-local scorers' raw scores of the cycle, by equivalence slot (see cachedScores). */
+  private readonly localColumns: number[][];
   /**
    * The feasible nodes of the cycle, reused: plugins read it only during the cycle. Filled by index
    * and cut to length, so a steady cycle size keeps its backing store (420 pushes grew a new one
@@ -258,15 +273,14 @@ export class Framework {
     const totals = this.totalsScratch; // by feasible node
     totals.fill(0, 0, f);
     if (f) {
-      const scores = this.scoreScratch;
-      // Grown by push, never by setting the length: that would make the array holey (slower to read).
-      if (scores.length > f) scores.length = f;
-      while (scores.length < f) scores.push(0);
+      const scratch = fitLength(this.scoreScratch, f);
+      // The node-local scorers' raw scores, from the equivalence cache, in one pass over the nodes.
+      const local = eq ? this.cachedScores(eq, scorers, state, pod, feasible) : undefined;
       for (let p = 0; p < scorers.length; p++) {
         const { plugin, weight } = scorers[p];
-        const slot = eq ? this.scorerSlot[this.scorers.indexOf(scorers[p])] : -1;
-        if (slot >= 0) this.cachedScores(eq!, slot, plugin, state, pod, feasible, scores);
-        else plugin.scoreNodes(state, pod, feasible, scores);
+        const slot = local ? this.scorerSlot[this.scorers.indexOf(scorers[p])] : -1;
+        const scores = slot >= 0 ? this.localColumns[slot] : scratch;
+        if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
         const base = o + m + p * m;
         for (let i = 0; i < f; i++) {
@@ -322,23 +336,47 @@ export class Framework {
     return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
   }
 
-  /** A node-local plugin's raw scores, computed only for nodes whose generation moved since the class last asked. */
-  private cachedScores(eq: EquivalenceClass, slot: number, plugin: ScorePlugin, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+  /**
+   * The raw scores of the node-local plugins among `scorers`, into `localColumns` (by slot), taken
+   * from the equivalence class for nodes whose generation has not moved since it computed them
+   * all, computed (and kept) for the others. Returns false when none of `scorers` is node-local.
+   */
+  private cachedScores(eq: EquivalenceClass, scorers: readonly WeightedScorePlugin[], state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
+    const plugins: ScorePlugin[] = [];
+    const columns: number[][] = [];
+    const slotList: number[] = [];
+    let mask = 0;
+    for (const s of scorers) {
+      const slot = this.scorerSlot[this.scorers.indexOf(s)];
+      if (slot < 0) continue;
+      plugins.push(s.plugin);
+      slotList.push(slot);
+      columns.push(fitLength(this.localColumns[slot], nodes.length));
+      mask |= 1 << slot;
+    }
+    if (!plugins.length) return false;
     const slots = eq.scorerSlots;
+    const count = plugins.length;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
       const id = node.id;
-      if (id < 0) {
-        out[i] = plugin.score(state, pod, node);
+      const base = id * slots;
+      if (id >= 0 && eq.scoreAt[id] === node.generation && (eq.scored[id] & mask) === mask) {
+        for (let j = 0; j < count; j++) columns[j][i] = eq.score[base + slotList[j]];
         continue;
       }
-      const k = id * slots + slot;
-      if (eq.scoreAt[k] === node.generation) out[i] = eq.score[k];
-      else {
-        out[i] = eq.score[k] = plugin.score(state, pod, node);
-        eq.scoreAt[k] = node.generation;
+      for (let j = 0; j < count; j++) {
+        const v = plugins[j].score(state, pod, node);
+        columns[j][i] = v;
+        if (id >= 0) eq.score[base + slotList[j]] = v;
+      }
+      if (id >= 0) {
+        // The slots computed at this generation: these, and those computed before if it has not moved.
+        eq.scored[id] = (eq.scoreAt[id] === node.generation ? eq.scored[id] : 0) | mask;
+        eq.scoreAt[id] = node.generation;
       }
     }
+    return true;
   }
 
   private preFilterFailure(_pod: PodInfo, allNodes: readonly NodeInfo[], f: Failure, plugin: string, state: CycleState, now: number): CycleResult {
