@@ -73,6 +73,8 @@ const OUR_REASONS = new Set(['NodeStatusUnknown', 'NodeStatusNeverUpdated']);
 const ORPHAN_QUARANTINE_MS = 40_000;
 /** Store index: pods by the node they are bound to. */
 const PODS_BY_NODE = 'node-lifecycle:podsByNode';
+/** The index values of a pod not bound to a node, shared: every pod write asks. */
+const NOT_BOUND: readonly string[] = [];
 
 type Condition = { type: string; status: string; reason?: string; message?: string; lastHeartbeatTime?: string; lastTransitionTime?: string };
 
@@ -84,7 +86,7 @@ export class NodeLifecycleController extends Controller {
   private readonly nodeGoneAt = new Map<string, number>();
 
   start(): void {
-    this.ctx.store.addIndex(PODS_BY_NODE, 'Pod', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+    this.ctx.store.addIndex(PODS_BY_NODE, 'Pod', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : NOT_BOUND));
     this.watchOwn('Node');
     this.ctx.store.watch('Lease', (c: Change) => {
       if (c.object.metadata.namespace === NODE_LEASE_NAMESPACE) this.queue.add(c.object.metadata.name);

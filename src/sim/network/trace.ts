@@ -26,6 +26,8 @@ export const EXTERNAL_CLIENT_IP = '198.51.100.7';
 const POD_IP_INDEX = 'network.podsByIP';
 const HOST_POD_INDEX = 'network.hostNetworkPodsByNode';
 const EPHEMERAL_PORT = 43512;
+/** The index values of a pod in no bucket (most pods for the host-network index), shared: every pod write asks. */
+const NO_VALUES: readonly string[] = [];
 
 type Src = { kind: 'pod'; pod: KObject; ip: string; node: string } | { kind: 'node'; node: string; ip: string } | { kind: 'external'; ip: string };
 type Target = { kind: 'pod'; pod: KObject; ip: string; node: string } | { kind: 'node'; node: string; ip: string } | { kind: 'internet'; ip: string } | { kind: 'nowhere'; ip: string; reason: string };
@@ -37,12 +39,12 @@ export class Tracer {
     private readonly ctx: EngineContext,
     private readonly proxy: KubeProxy,
   ) {
-    ctx.store.addIndex(POD_IP_INDEX, 'Pod', (p) => (p.status?.podIP && !p.spec?.hostNetwork ? [p.status.podIP] : []));
+    ctx.store.addIndex(POD_IP_INDEX, 'Pod', (p) => (p.status?.podIP && !p.spec?.hostNetwork ? [p.status.podIP] : NO_VALUES));
     // Node addresses change rarely (heartbeats rewrite the object, not the IP): cache, drop on change.
     ctx.store.watch('Node', (c) => {
       if (c.type !== 'MODIFIED' || !deepEqual(c.old.status?.addresses, c.object.status?.addresses)) this.nodeIPs = undefined;
     });
-    ctx.store.addIndex(HOST_POD_INDEX, 'Pod', (p) => (p.spec?.hostNetwork && p.spec?.nodeName ? [p.spec.nodeName] : []));
+    ctx.store.addIndex(HOST_POD_INDEX, 'Pod', (p) => (p.spec?.hostNetwork && p.spec?.nodeName ? [p.spec.nodeName] : NO_VALUES));
   }
 
   // ---- addresses ----
