@@ -87,16 +87,11 @@ export class EventRecorder {
       }
     }
     const name = `${involved.metadata.name}.${this.random.hex(16)}`;
-    // Built by assignment, not spreads (one event per pod step); the keys keep this order.
-    const involvedObject: Record<string, unknown> = { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.metadata.name };
-    if (involved.metadata.namespace) involvedObject.namespace = involved.metadata.namespace;
-    if (involved.metadata.uid) involvedObject.uid = involved.metadata.uid;
-    if (fieldPath) involvedObject.fieldPath = fieldPath;
     const event: KObject = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: ns, uid: this.random.uuid(), resourceVersion: '', creationTimestamp: now },
-      involvedObject,
+      involvedObject: this.involvedObject(involved, fieldPath),
       reason,
       message,
       source: this.sourceObject(source),
@@ -118,6 +113,30 @@ export class EventRecorder {
     this.recentOrder.push(key);
     this.order.push(key);
   }
+
+  /**
+   * The event's involvedObject. Events of one object come in runs (a container is pulled, created and
+   * started in one step), so the last one is shared when every field it copies is the same (events are
+   * never modified in place, like the shared `source`).
+   */
+  private involvedObject(involved: Involved, fieldPath: string | undefined): Record<string, unknown> {
+    const last = this.lastInvolved;
+    const m = involved.metadata;
+    if (last && last.uid === m.uid && last.name === m.name && last.namespace === m.namespace && last.kind === involved.kind && last.apiVersion === involved.apiVersion && last.fieldPath === fieldPath) {
+      return last.object;
+    }
+    // Built by assignment, not spreads; the keys keep this order.
+    const object: Record<string, unknown> = { apiVersion: involved.apiVersion, kind: involved.kind, name: m.name };
+    if (m.namespace) object.namespace = m.namespace;
+    if (m.uid) object.uid = m.uid;
+    if (fieldPath) object.fieldPath = fieldPath;
+    this.lastInvolved = { apiVersion: involved.apiVersion, kind: involved.kind, name: m.name, namespace: m.namespace, uid: m.uid, fieldPath, object };
+    return object;
+  }
+
+  private lastInvolved:
+    | { apiVersion: string; kind: string; name: string; namespace?: string; uid?: string; fieldPath?: string; object: Record<string, unknown> }
+    | undefined;
 
   /** One `source` object per component and host, shared by their events (which are never modified in place). */
   private sourceObject(source: EventSource): EventSource {
@@ -178,7 +197,8 @@ function findKey(bucket: Bucket, k: Recent): Recent | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const e = list[i];
-    if (e.message === k.message && e.reason === k.reason && e.fieldPath === k.fieldPath && e.type === k.type && e.component === k.component && e.host === k.host) return e;
+    // The message last: the other parts are mostly literals (compared by reference), messages are built per event.
+    if (e.reason === k.reason && e.type === k.type && e.component === k.component && e.fieldPath === k.fieldPath && e.host === k.host && e.message === k.message) return e;
   }
   return undefined;
 }
