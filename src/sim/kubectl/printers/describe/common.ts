@@ -63,7 +63,10 @@ export function labelsMultiline(w: DescribeWriter, title: string, labels: Record
 const SKIP_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
 const MAX_ANNOTATION_LEN = 140;
 
-/** printAnnotationsMultiline: `key: value`, long values cut to 140 characters with `...`. */
+/**
+ * printAnnotationsMultiline: `key: value`; a value with a newline, or too long for one line (key and
+ * value over 140 characters), goes under `key:` one line per line, each cut to 138 characters + `...`.
+ */
 export function annotationsMultiline(w: DescribeWriter, title: string, annotations: Record<string, string> | undefined | null, initialIndent = ''): void {
   w.w(0, `${initialIndent}${title}:\t`);
   const keys = Object.keys(annotations ?? {})
@@ -76,10 +79,10 @@ export function annotationsMultiline(w: DescribeWriter, title: string, annotatio
   keys.forEach((k, i) => {
     if (i) w.w(0, `${initialIndent}\t`);
     let v = String(annotations![k]);
-    if (v.length + k.length + 2 > MAX_ANNOTATION_LEN && !v.includes('\n')) v = v.slice(0, Math.max(0, MAX_ANNOTATION_LEN - k.length - 2 - 3)) + '...';
-    if (v.includes('\n')) {
+    if (v.endsWith('\n')) v = v.slice(0, -1);
+    if (v.length + k.length + 2 > MAX_ANNOTATION_LEN || v.includes('\n')) {
       w.line(`${k}:`);
-      for (const part of v.split('\n')) w.line(`${initialIndent}\t  ${part}`);
+      for (const part of v.split('\n')) w.line(`${initialIndent}\t  ${part.length > MAX_ANNOTATION_LEN - 2 ? `${part.slice(0, MAX_ANNOTATION_LEN - 2)}...` : part}`);
     } else w.line(`${k}: ${v}`);
   });
 }

@@ -1052,3 +1052,17 @@ describe('the generic describer, for kinds kubectl has no describer for', () => 
     );
   });
 });
+
+describe('annotations as printAnnotationsMultiline lays them out', () => {
+  it('a long value goes under its key, cut to 138 characters; a multi-line value one line per line, trailing newline dropped', () => {
+    const c = createCluster({});
+    const long = 'x'.repeat(150);
+    c.kubectl('create configmap cfg');
+    c.kubectl(`annotate configmap cfg short=yes long=${long}`);
+    const cm = c.get('cm', 'cfg') as any;
+    expect(cm.metadata.annotations.long).toBe(long);
+    expect(out(c, 'describe cm cfg')).toContain(`Annotations:  long:\n                ${'x'.repeat(138)}...\n              short: yes\n`);
+    c.apply('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: multi\n  annotations:\n    note: |\n      line one\n      line two\ndata: {}\n');
+    expect(out(c, 'describe cm multi')).toContain('Annotations:  note:\n                line one\n                line two\n\nData\n');
+  });
+});
