@@ -215,6 +215,17 @@ export class ApiServer {
 
 /** A copy of the top level and metadata (without undefined members, as `clone` leaves them out). */
 function shallowDraft(obj: KObject): KObject {
+  // Spread copies are much faster than a loop of keyed stores, and keep the members' order; the rare
+  // object with an undefined member takes the loop, which leaves it out.
+  const out = { ...obj };
+  const meta = { ...obj.metadata };
+  out.metadata = meta;
+  for (const k in out) if ((out as Record<string, unknown>)[k] === undefined) return draftWithoutUndefined(obj);
+  for (const k in meta) if ((meta as Record<string, unknown>)[k] === undefined) return draftWithoutUndefined(obj);
+  return out;
+}
+
+function draftWithoutUndefined(obj: KObject): KObject {
   const out: Record<string, unknown> = {};
   for (const k in obj) if ((obj as Record<string, unknown>)[k] !== undefined) out[k] = (obj as Record<string, unknown>)[k];
   const meta: Record<string, unknown> = {};
