@@ -23,16 +23,13 @@ export function containerStatus(c: ContainerState, imageID: (c: ContainerState) 
   let state: Record<string, unknown>;
   if ((c.step === 'running' || c.step === 'stopping') && c.startedAt) state = { running: { startedAt: c.startedAt } };
   else if (c.step === 'exited' && c.terminated) state = terminatedState(c.terminated);
-  else {
-    const waiting: Record<string, unknown> = { reason: c.waiting.reason };
-    if (c.waiting.message) waiting.message = c.waiting.message;
-    state = { waiting };
-  }
+  else if (c.waiting.message) state = { waiting: { reason: c.waiting.reason, message: c.waiting.message } };
+  else state = waitingState(c.waiting.reason);
   const created = !!c.containerID && (c.step === 'running' || c.step === 'stopping' || c.step === 'exited' || c.restartCount > 0 || !!c.lastTerminated);
   const status: Record<string, unknown> = {
     name: c.name,
     state,
-    lastState: c.lastTerminated ? terminatedState(c.lastTerminated) : {},
+    lastState: c.lastTerminated ? terminatedState(c.lastTerminated) : NO_STATE,
     ready: c.ready,
     restartCount: c.restartCount,
     image: created && c.ref ? c.ref.full : c.specImage,
@@ -41,6 +38,19 @@ export function containerStatus(c: ContainerState, imageID: (c: ContainerState) 
   if (created) status.containerID = c.containerID;
   status.started = c.step === 'running' || c.step === 'stopping' ? c.started : false;
   return status;
+}
+
+/**
+ * The parts every pending container's status has: an empty lastState and `waiting` with a reason
+ * alone (ContainerCreating, PodInitializing). Shared and frozen: a stored status is never edited.
+ */
+const NO_STATE: Record<string, unknown> = Object.freeze({});
+const waitingStates = new Map<string, Record<string, unknown>>();
+
+function waitingState(reason: string): Record<string, unknown> {
+  let state = waitingStates.get(reason);
+  if (!state) waitingStates.set(reason, (state = Object.freeze({ waiting: Object.freeze({ reason }) })));
+  return state;
 }
 
 /** containerStatus, built again only when something it reads changed (see StatusMemo). */
@@ -58,34 +68,34 @@ function memoContainerStatus(c: ContainerState, imageID: (c: ContainerState) => 
     m.ready === c.ready &&
     m.started === c.started &&
     m.ref === c.ref &&
-    m.specImage === c.specImage &&
-    m.name === c.name
+    m.specImage === c.specImage
   ) {
     return m.value;
   }
   const value = containerStatus(c, imageID);
-  c.statusMemo = {
-    step: c.step,
-    waiting: c.waiting,
-    startedAt: c.startedAt,
-    terminated: c.terminated,
-    lastTerminated: c.lastTerminated,
-    containerID: c.containerID,
-    restartCount: c.restartCount,
-    ready: c.ready,
-    started: c.started,
-    ref: c.ref,
-    specImage: c.specImage,
-    name: c.name,
-    value,
-  };
+  // The memo is this function's own: updated in place rather than made again for every new status.
+  const next = m ?? ({} as StatusMemo);
+  next.step = c.step;
+  next.waiting = c.waiting;
+  next.startedAt = c.startedAt;
+  next.terminated = c.terminated;
+  next.lastTerminated = c.lastTerminated;
+  next.containerID = c.containerID;
+  next.restartCount = c.restartCount;
+  next.ready = c.ready;
+  next.started = c.started;
+  next.ref = c.ref;
+  next.specImage = c.specImage;
+  next.value = value;
+  c.statusMemo = next;
   return value;
 }
 
 /**
  * The last status built for a container, with everything containerStatus read to build it: the
  * same inputs give the same status, so it is reused as it is (the `waiting`, `terminated` and `ref`
- * objects are replaced, never edited, and an image's ID is a function of its reference alone).
+ * objects are replaced, never edited, the name never changes, and an image's ID is a function of
+ * its reference alone).
  */
 export type StatusMemo = {
   step: ContainerState['step'];
@@ -99,7 +109,6 @@ export type StatusMemo = {
   started: boolean;
   ref?: ContainerState['ref'];
   specImage: string;
-  name: string;
   value: Record<string, unknown>;
 };
 

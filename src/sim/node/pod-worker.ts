@@ -74,6 +74,8 @@ export class ContainerState {
   stopReason?: 'probe' | 'spec';
   epoch = 0;
   specImage: string;
+  /** The container's name (a new spec for it is found by this name, so it never changes). */
+  readonly name: string;
   /** The last status reported for it (pod-status.ts). */
   statusMemo?: StatusMemo;
 
@@ -82,11 +84,9 @@ export class ContainerState {
     readonly init: boolean,
   ) {
     this.specImage = String(spec.image ?? '');
+    this.name = spec.name;
   }
 
-  get name(): string {
-    return this.spec.name;
-  }
 
   /** Where events point in the pod (`spec.containers{web}`); the name never changes. */
   get fieldPath(): string {
