@@ -32,7 +32,8 @@ describe('seed 001 slide 37: "Create a set of Pods for Hello World App with an E
     expect(svc.status.loadBalancer.ingress[0].ip).toBe('203.0.113.10');
     expect(s.k('kubectl get services hello-world-service')).toMatch(new RegExp(`^hello-world-service +LoadBalancer +${svc.spec.clusterIP} +203\\.0\\.113\\.10 +8080:${nodePort}/TCP +5s$`, 'm'));
     const describe = s.k('kubectl describe services hello-world-service');
-    expect(describe).toContain('LoadBalancer Ingress:     203.0.113.10\n');
+    // kubectl (1.29+) shows each ingress IP with its ipMode.
+    expect(describe).toContain('LoadBalancer Ingress:     203.0.113.10 (VIP)\n');
     expect(describe).toMatch(/\nEndpoints: +(10\.244\.\d+\.\d+:8080,){2}10\.244\.\d+\.\d+:8080 \+ 4 more\.\.\.\n/);
 
     // From the internet: the load balancer → a node → kube-proxy → one of the 7 pods; repeated requests reach them all.
