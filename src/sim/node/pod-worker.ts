@@ -581,8 +581,11 @@ export class PodWorker {
   }
 
   hostname(): string {
-    return String(this.pod.spec?.hostname ?? this.name).slice(0, 63);
+    // spec.hostname and the name are immutable: worked out once per pod.
+    return (this.hostnameText ??= String(this.pod.spec?.hostname ?? this.name).slice(0, 63));
   }
+
+  private hostnameText?: string;
 
   private baseFiles(def: ImageDef, podIP: string | undefined): Map<string, string | (() => string)> {
     const files = imageFiles(def);
