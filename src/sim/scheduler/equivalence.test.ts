@@ -49,5 +49,11 @@ describe('equivalence cache', () => {
     h.advance(100);
     expect(h.nodeOf('plain')).toBeUndefined();
     expect(h.nodeOf('tolerant')).toBe('a');
+    // The same toleration but for another value: a class of its own.
+    h.pod({ name: 'other-value', cpu: '100m', spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }] } });
+    h.pod({ name: 'tolerant-2', cpu: '100m', spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] } });
+    h.advance(100);
+    expect(h.nodeOf('other-value')).toBeUndefined();
+    expect(h.nodeOf('tolerant-2')).toBe('a');
   });
 });

@@ -58,14 +58,10 @@ function grow(a: Float64Array, n: number): Float64Array {
 
 export class EquivalenceCache {
   private readonly classes = new Map<string, EquivalenceClass>();
-  private lastKey = '';
-  private last: EquivalenceClass | undefined;
 
   constructor(private readonly scorerSlots: number) {}
 
   classFor(key: string): EquivalenceClass {
-    // Consecutive pods of one ReplicaSet ask for the same class.
-    if (this.last && key === this.lastKey) return this.last;
     let c = this.classes.get(key);
     if (c) {
       // Most recently used last: the first entry is the one to drop.
@@ -75,8 +71,6 @@ export class EquivalenceCache {
       if (this.classes.size >= MAX_CLASSES) this.classes.delete(this.classes.keys().next().value as string);
     }
     this.classes.set(key, c);
-    this.lastKey = key;
-    this.last = c;
     return c;
   }
 }

@@ -80,6 +80,12 @@ const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
 const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
 
 /** kube-scheduler's adaptive percentageOfNodesToScore: all nodes below 100, fewer on big clusters. */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * `a` cut or grown to `n` entries. Grown by push, never by setting the length: that would make the
  * array holey (slower to read).
@@ -131,12 +137,31 @@ export class Framework {
   /** The node-local plugins, whose equivalence keys make up a pod's class key. */
   private readonly keyed: Plugin[];
 
-  /** The pod's equivalence class: the filters that run and everything node-local plugins read of the pod. */
+  /**
+   * The pod's equivalence class: the filters that run and everything node-local plugins read of the
+   * pod. The last pod's class is given again when every part of the key is the same (compared part
+   * by part: no joined key to build and hash for the pods of one ReplicaSet in a row).
+   */
   private equivalenceClass(pod: PodInfo, active: readonly number[]): EquivalenceClass {
-    let key = active.join(',');
-    for (const p of this.keyed) key += `\u0001${p.equivalenceKey!(pod)}`;
-    return this.equivalence.classFor(key);
+    const parts = this.keyParts;
+    let same = this.lastClass !== undefined && sameNumbers(active, this.lastActive);
+    for (let i = 0; i < this.keyed.length; i++) {
+      const part = this.keyed[i].equivalenceKey!(pod);
+      if (same && part !== this.lastParts[i]) same = false;
+      parts[i] = part;
+    }
+    if (same) return this.lastClass!;
+    const eq = this.equivalence.classFor(`${active.join(',')}\u0001${parts.join('\u0001')}`);
+    this.lastClass = eq;
+    this.lastActive = [...active];
+    this.lastParts = [...parts];
+    return eq;
   }
+
+  private readonly keyParts: string[] = [];
+  private lastClass: EquivalenceClass | undefined;
+  private lastActive: number[] = [];
+  private lastParts: string[] = [];
 
   private readonly allFilters: number[];
   // Scratch space reused across cycles (the hot path allocates as little as it can).

@@ -34,18 +34,33 @@ export function firstUntoleratedTaint(taints: readonly Taint[], tolerations: rea
 }
 
 /**
- * The tolerations spelled out for an equivalence key (Plugin.equivalenceKey). NodeUnschedulable
- * and TaintToleration both ask for the same pod's list in a row, so the last answer is kept (by
- * the list's identity: store objects are never modified).
+ * The tolerations spelled out for an equivalence key (Plugin.equivalenceKey). Pods of one
+ * ReplicaSet come in a row with equal lists (and NodeUnschedulable and TaintToleration both ask),
+ * so the last answer is kept and given again for a list equal to the last one in every field a
+ * toleration has (the key may then spell fields nothing reads differently: harmless).
  */
 export function tolerationsKey(tolerations: readonly Toleration[]): string {
-  if (tolerations === lastTolerations) return lastTolerationsKey;
+  if (tolerations === lastTolerations || (lastTolerations && sameTolerations(tolerations, lastTolerations))) {
+    lastTolerations = tolerations;
+    return lastTolerationsKey;
+  }
   const key = JSON.stringify(tolerations);
   lastTolerations = tolerations;
   lastTolerationsKey = key;
   return key;
 }
 let lastTolerations: readonly Toleration[] | undefined;
+
+function sameTolerations(a: readonly Toleration[], b: readonly Toleration[]): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!x || !y || x.key !== y.key || x.operator !== y.operator || x.value !== y.value || x.effect !== y.effect || x.tolerationSeconds !== y.tolerationSeconds) return false;
+  }
+  return true;
+}
 let lastTolerationsKey = '';
 
 /** One requirement against a map (labels, or fields for matchFields). Gt/Lt compare integers. */
