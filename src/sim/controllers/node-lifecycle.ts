@@ -123,10 +123,17 @@ export class NodeLifecycleController extends Controller {
 
     // 1. Health from the Lease (or the Ready condition's heartbeat).
     const lease = this.ctx.store.get('Lease', NODE_LEASE_NAMESPACE, name);
-    const conditions: Condition[] = node.status?.conditions ?? [];
-    const ready = conditions.find((c) => c.type === 'Ready');
-    const beats = [lease?.spec?.renewTime, ready?.lastHeartbeatTime].filter(Boolean).map((t) => this.ctx.clock.parseIso(t));
-    const lastBeat = beats.length ? Math.max(...beats) : undefined;
+    const ready = conditionOf(node, 'Ready');
+    // The later of the lease's renewTime and the Ready heartbeat (either may be missing). A node is
+    // reconciled on every pod bound to it: no arrays here.
+    let lastBeat: number | undefined;
+    const renewTime = lease?.spec?.renewTime;
+    if (renewTime) lastBeat = this.ctx.clock.parseIso(renewTime);
+    const heartbeat = ready?.lastHeartbeatTime;
+    if (heartbeat) {
+      const t = this.ctx.clock.parseIso(heartbeat);
+      lastBeat = lastBeat === undefined ? t : Math.max(lastBeat, t);
+    }
     const neverUpdated = !ready;
     const since = lastBeat ?? this.ctx.clock.parseIso(node.metadata.creationTimestamp);
     const grace = lastBeat === undefined && neverUpdated ? NODE_STARTUP_GRACE_MS : NODE_MONITOR_GRACE_MS;
@@ -141,7 +148,7 @@ export class NodeLifecycleController extends Controller {
 
     // 2. Ready transitions: events, and pods not Ready while the node is not.
     const current = this.ctx.store.get('Node', undefined, name)!;
-    const readyNow = current.status?.conditions?.find((c: Condition) => c.type === 'Ready');
+    const readyNow = conditionOf(current, 'Ready');
     if (readyNow && readyNow.status !== 'True') this.markPodsNotReady(name);
 
     // 3. Taints from conditions and cordoning.
@@ -212,6 +219,9 @@ export class NodeLifecycleController extends Controller {
   /** The taints the node's conditions and spec.unschedulable call for; other taints are left alone. */
   private syncTaints(node: KObject): KObject {
     const conds: Condition[] = node.status?.conditions ?? [];
+    // The usual node — no condition calls for a taint, schedulable, none of the taints managed here
+    // on it — keeps its taints as they are: nothing to work out.
+    if (!node.spec?.unschedulable && !conditionTaintWanted(conds) && !taintsOf(node).some(isManagedTaint)) return node;
     const wantNoSchedule = new Set<string>();
     for (const [type, status, key] of CONDITION_TAINTS) if (conds.some((c) => c.type === type && c.status === status)) wantNoSchedule.add(key);
     if (node.spec?.unschedulable) wantNoSchedule.add(UNSCHEDULABLE);
@@ -325,6 +335,24 @@ export class NodeLifecycleController extends Controller {
   private podEvent(pod: KObject, message: string): void {
     this.ctx.events.record(pod, 'Normal', 'TaintManagerEviction', message, { component: 'taint-eviction-controller' });
   }
+}
+
+/** The node's condition of `type` (a plain loop: every pod bound to a node reconciles it). */
+function conditionOf(node: KObject, type: string): Condition | undefined {
+  const conds: Condition[] | undefined = node.status?.conditions;
+  if (conds) for (let i = 0; i < conds.length; i++) if (conds[i].type === type) return conds[i];
+  return undefined;
+}
+
+/** Whether any condition calls for one of CONDITION_TAINTS. */
+function conditionTaintWanted(conds: Condition[]): boolean {
+  for (const c of conds) for (const [type, status] of CONDITION_TAINTS) if (c.type === type && c.status === status) return true;
+  return false;
+}
+
+/** A taint syncTaints adds and removes (any other taint is left alone). */
+function isManagedTaint(t: Taint): boolean {
+  return (t.effect === 'NoSchedule' && MANAGED_NO_SCHEDULE.has(t.key)) || (t.effect === 'NoExecute' && MANAGED_NO_EXECUTE.has(t.key));
 }
 
 export const nodeLifecycleController = (ctx: EngineContext, onReady: () => void): Controller => new NodeLifecycleController(ctx, onReady);
