@@ -294,7 +294,8 @@ export class Framework {
     const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
     // After the verdicts, each plugin's scores (0 for nodes that did not pass).
     const size = m * (1 + scorers.length);
-    bytes.fill(0, o + m, o + size);
+    // (When every evaluated node passed, the loops below write every score byte.)
+    if (f < m) bytes.fill(0, o + m, o + size);
     const totals = this.totalsScratch; // by feasible node
     totals.fill(0, 0, f);
     if (f) {
@@ -308,11 +309,21 @@ export class Framework {
         if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
         const base = o + m + p * m;
-        for (let i = 0; i < f; i++) {
-          const s = scores[i];
-          const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
-          bytes[base + feasibleAt[i]] = v;
-          totals[i] += weight * v;
+        if (f === m) {
+          // Every evaluated node passed (the usual case): feasible node i is evaluated node i.
+          for (let i = 0; i < f; i++) {
+            const s = scores[i];
+            const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
+            bytes[base + i] = v;
+            totals[i] += weight * v;
+          }
+        } else {
+          for (let i = 0; i < f; i++) {
+            const s = scores[i];
+            const v = s > 100 ? 100 : s > 0 ? s | 0 : 0;
+            bytes[base + feasibleAt[i]] = v;
+            totals[i] += weight * v;
+          }
         }
       }
     }

@@ -206,7 +206,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       }
       const domains = new Map<string, number>();
       for (const n of nodes) {
-        if (ignored.has(n.name)) continue;
+        if (ignored.size && ignored.has(n.name)) continue;
         const v = topologyValue(n, c.topologyKey);
         if (v !== undefined) domains.set(v, 0);
       }
