@@ -83,10 +83,18 @@ class RequestMeter {
 }
 
 function nowLogTime(ms: number): string {
+  // Thousands of containers start within the same second: format each second once.
+  const sec = Math.floor(ms / 1000);
+  if (sec === logTimeSec) return logTimeText;
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  logTimeSec = sec;
+  logTimeText = `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return logTimeText;
 }
+
+let logTimeSec = NaN;
+let logTimeText = '';
 
 function clf(ms: number): string {
   const d = new Date(ms);
@@ -322,18 +330,7 @@ class ServerProcess extends BaseProcess {
         }
         break;
       case 'nginx':
-        h.log(
-          [
-            '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
-            '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
-            '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
-            '/docker-entrypoint.sh: Configuration complete; ready for start up',
-            `${t} [notice] 1#1: using the "epoll" event method`,
-            `${t} [notice] 1#1: nginx/1.25.5`,
-            `${t} [notice] 1#1: start worker processes`,
-            '',
-          ].join('\n'),
-        );
+        h.log(nginxStartLog(t));
         break;
       case 'httpd':
         h.log(`[${t}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.62 (Unix) configured -- resuming normal operations\n`);
@@ -485,6 +482,27 @@ class ServerProcess extends BaseProcess {
     this.host.log(`${ip} - - [${clf(now)}] "${req.method ?? 'GET'} ${req.path ?? '/'} HTTP/1.1" ${res.status} ${size} "-" "${ua}"${program === 'nginx' ? ' "-"' : ''}\n`);
   }
 }
+
+/** nginx's start-up lines at log time `t` (the same text, one string, for every container started in that second). */
+function nginxStartLog(t: string): string {
+  if (t !== nginxLogTime) {
+    nginxLogTime = t;
+    nginxLogText = [
+      '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+      '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+      '/docker-entrypoint.sh: Configuration complete; ready for start up',
+      `${t} [notice] 1#1: using the "epoll" event method`,
+      `${t} [notice] 1#1: nginx/1.25.5`,
+      `${t} [notice] 1#1: start worker processes`,
+      '',
+    ].join('\n');
+  }
+  return nginxLogText;
+}
+
+let nginxLogTime = '';
+let nginxLogText = '';
 
 function daemonLog(repository: string, t: string): string {
   const name = base(repository);

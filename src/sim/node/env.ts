@@ -121,11 +121,11 @@ export type EnvInputs = {
   pod: KObject;
   container: any;
   podIP?: string;
-  hostIP?: string;
-  allocatable: Record<string, string>;
+  /** The node (its kubelet): read only by a variable that asks for the host IP or a default limit. */
+  node: { readonly nodeIP: string; allocatable(): Record<string, string> };
 };
 
-export function resolveEnv({ store, pod, container, podIP, hostIP, allocatable }: EnvInputs): EnvResult {
+export function resolveEnv({ store, pod, container, podIP, node }: EnvInputs): EnvResult {
   const ns = pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
   for (const from of container?.envFrom ?? []) {
@@ -160,14 +160,14 @@ export function resolveEnv({ store, pod, container, podIP, hostIP, allocatable }
         }
         vars.set(e.name, data[keyRef.key]);
       } else if (vf.fieldRef) {
-        const v = fieldPathValue(pod, vf.fieldRef.fieldPath, podIP, hostIP);
+        const v = fieldPathValue(pod, vf.fieldRef.fieldPath, podIP, node.nodeIP);
         if (v === undefined) return { error: `unsupported fieldPath: ${vf.fieldRef.fieldPath}` };
         vars.set(e.name, v);
       } else if (vf.resourceFieldRef) {
         const target = vf.resourceFieldRef.containerName
           ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: any) => c.name === vf.resourceFieldRef.containerName)
           : container;
-        const v = resourceFieldValue(target, vf.resourceFieldRef, allocatable);
+        const v = resourceFieldValue(target, vf.resourceFieldRef, node.allocatable());
         if (v === undefined) return { error: `unsupported container resource : ${vf.resourceFieldRef.resource}` };
         vars.set(e.name, v);
       }

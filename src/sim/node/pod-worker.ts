@@ -525,7 +525,7 @@ export class PodWorker {
   private create(c: ContainerState, ref: ImageRef, def: ImageDef): void {
     c.ref = ref;
     c.def = def;
-    const resolved = resolveEnv({ store: this.ctx.store, pod: this.pod, container: c.spec, podIP: this.podIP, hostIP: this.kubelet.nodeIP, allocatable: this.kubelet.allocatable() });
+    const resolved = resolveEnv({ store: this.ctx.store, pod: this.pod, container: c.spec, podIP: this.podIP, node: this.kubelet });
     if ('error' in resolved) {
       c.step = 'blocked';
       c.waiting = { reason: 'CreateContainerConfigError', message: resolved.error };
@@ -1018,11 +1018,27 @@ function untrack(holder: TimerHolder, key: TimerKey, t: Timer): void {
 }
 
 function appendLog(c: ContainerState, text: string): void {
-  const parts = (c.partial + text).split('\n');
-  c.partial = parts.pop() ?? '';
-  for (const line of parts) c.logs.push(sharedLine(line));
+  if (!c.partial && text.endsWith('\n')) {
+    // Whole lines: the same text (a program's start-up lines) is split once for every container.
+    let lines = recentTexts.get(text);
+    if (!lines) {
+      if (recentTexts.size >= RECENT_TEXTS_MAX) recentTexts.clear();
+      const parts = text.split('\n');
+      parts.pop();
+      recentTexts.set(text, (lines = parts.map(sharedLine)));
+    }
+    for (const line of lines) c.logs.push(line);
+  } else {
+    const parts = (c.partial + text).split('\n');
+    c.partial = parts.pop() ?? '';
+    for (const line of parts) c.logs.push(sharedLine(line));
+  }
   if (c.logs.length > LOG_LIMIT) c.logs.splice(0, c.logs.length - LOG_LIMIT);
 }
+
+/** Texts of whole lines recently logged, split into their (shared) lines. */
+const recentTexts = new Map<string, readonly string[]>();
+const RECENT_TEXTS_MAX = 256;
 
 /**
  * Log lines repeat across containers (10,000 nginx replicas print the same start-up lines, the
