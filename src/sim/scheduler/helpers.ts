@@ -118,7 +118,7 @@ export function anyTermMatches(terms: readonly NodeSelectorTerm[], labels: Recor
  */
 export function defaultNormalize(scores: number[], reverse: boolean): void {
   let max = 0;
-  for (const s of scores) if (s > max) max = s;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
   if (max === 0) {
     if (reverse) scores.fill(MAX_NODE_SCORE);
     return;

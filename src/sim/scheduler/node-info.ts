@@ -186,8 +186,11 @@ export class SchedulerCache {
   readonly nodes = new Map<string, NodeInfo>();
   private list: NodeInfo[] = [];
   private listDirty = true;
-  /** uid → node name, for assigned pods. */
-  private readonly podNode = new Map<string, string>();
+  /**
+   * uid → node name and PodInfo (the one in that NodeInfo's pods, or in orphans), for assigned
+   * pods: one lookup for each of the kubelet's status writes.
+   */
+  private readonly assigned = new Map<string, { node: string; info: PodInfo }>();
   /** Assigned pods with affinity terms / required anti-affinity, cluster-wide. */
   readonly podsWithAffinity = new Map<string, PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Map<string, PodInfo>();
@@ -209,12 +212,11 @@ export class SchedulerCache {
   }
 
   podInfoOf(uid: string): PodInfo | undefined {
-    const node = this.podNode.get(uid);
-    return node ? (this.nodes.get(node)?.pods.get(uid) ?? this.orphans.get(node)?.get(uid)) : undefined;
+    return this.assigned.get(uid)?.info;
   }
 
   nodeOfPod(uid: string): string | undefined {
-    return this.podNode.get(uid);
+    return this.assigned.get(uid)?.node;
   }
 
   // ---- node events ----
@@ -263,10 +265,11 @@ export class SchedulerCache {
 
   /** Bring the cache in line with a pod's current state (undefined = deleted). */
   updatePod(uid: string, pod: KObject | undefined, old: KObject | undefined): void {
-    const wasNode = this.podNode.get(uid);
+    const entry = this.assigned.get(uid);
+    const wasNode = entry?.node;
     const nowNode = pod && isAssigned(pod) ? (pod.spec.nodeName as string) : undefined;
     if (!wasNode && !nowNode) return;
-    const prev = wasNode ? this.podInfoOf(uid) : undefined;
+    const prev = entry?.info;
     if (wasNode && nowNode === wasNode && prev && pod && old && sameForScheduling(old, pod)) {
       // Status-only change (the kubelet's updates): keep the computed info, refresh the object.
       const terminatingChanged = !!old.metadata.deletionTimestamp !== !!pod.metadata.deletionTimestamp;
@@ -293,7 +296,7 @@ export class SchedulerCache {
   assumed: PodInfo | undefined;
 
   private attach(p: PodInfo, node: string): void {
-    this.podNode.set(p.uid, node);
+    this.assigned.set(p.uid, { node, info: p });
     const info = this.nodes.get(node);
     if (info) info.addPod(p);
     else {
@@ -307,7 +310,7 @@ export class SchedulerCache {
   }
 
   private detach(p: PodInfo, node: string): void {
-    this.podNode.delete(p.uid);
+    this.assigned.delete(p.uid);
     const info = this.nodes.get(node);
     if (info) info.removePod(p.uid);
     else {
