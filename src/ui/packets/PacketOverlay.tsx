@@ -8,8 +8,8 @@ import { zoomTransform } from 'd3';
 import { useCluster } from '../store/cluster-store';
 import { useUi } from '../store/ui-store';
 import { CHIP, DOT } from '../cluster/layout';
-import type { PodView, NodeView } from '../../worker/view-model';
-import { devicePoint, devicesInPath, hopPoints, nodeBox, type Point, type Resolver } from './geometry';
+import type { PodView, NodeView, ServiceView } from '../../worker/view-model';
+import { devicePoint, devicesInPath, hopPoints, nodeBox, serviceLinks, type Point, type Resolver, type ServiceLink } from './geometry';
 import { PacketCanvas, type FanoutPacket, type OverlayScene } from './overlay';
 import { usePackets } from './packet-store';
 import { clusterViewport } from './viewport';
@@ -37,40 +37,50 @@ export function PacketOverlay() {
     let stepAt = performance.now();
     let lastStep = -1;
     let lastTrace = -1;
-    let resolverCache: { version: number; rows: unknown; r: Resolver } | undefined;
-    let pointsCache: { key: string; points: Point[]; devices: OverlayScene['devices'] } | undefined;
+    type Resolved = { r: Resolver; serviceByIP: (ip: string) => { uid: string; nsName: string } | undefined };
+    let resolverCache: { version: number; rows: unknown; resolved: Resolved } | undefined;
+    let pointsCache: { key: string; points: Point[]; devices: OverlayScene['devices']; links: ServiceLink[] } | undefined;
     let fanCache: { key: string; packets: FanoutPacket[]; arrive: { at: number; pod?: string }[] } | undefined;
 
-    const resolver = (): Resolver | undefined => {
+    const resolver = (): Resolved | undefined => {
       const layout = clusterViewport.layout;
       if (!layout) return undefined;
       const rows = useCluster.getState().rows;
-      if (resolverCache && resolverCache.version === clusterViewport.version && resolverCache.rows === rows) return resolverCache.r;
+      if (resolverCache && resolverCache.version === clusterViewport.version && resolverCache.rows === rows) return resolverCache.resolved;
       const pods = new Map<string, string>();
       const nodes = new Map<string, string>();
       const byIP = new Map<string, { nsName: string; node?: string }>();
+      const services = new Map<string, { uid: string; nsName: string }>();
       for (const v of rows.values()) {
         if (v.kind === 'Pod') {
           const p = v as PodView;
           pods.set(`${p.namespace}/${p.name}`, v.uid);
           if (p.ip && p.node && !p.terminating) byIP.set(p.ip, { nsName: `${p.namespace}/${p.name}`, node: p.node });
         } else if (v.kind === 'Node') nodes.set((v as NodeView).name, v.uid);
+        else if (v.kind === 'Service') {
+          const sv = v as ServiceView;
+          const ref = { uid: sv.uid, nsName: `${sv.namespace}/${sv.name}` };
+          if (sv.clusterIP && sv.clusterIP !== 'None') services.set(sv.clusterIP, ref);
+          if (sv.externalIP) services.set(sv.externalIP, ref);
+        }
       }
       const r: Resolver = { layout, podUid: (k) => pods.get(k), nodeUid: (n) => nodes.get(n), podByIP: (ip) => byIP.get(ip) };
-      resolverCache = { version: clusterViewport.version, rows, r };
-      return r;
+      resolverCache = { version: clusterViewport.version, rows, resolved: { r, serviceByIP: (ip) => services.get(ip) } };
+      return resolverCache.resolved;
     };
 
     const frame = () => {
       raf = requestAnimationFrame(frame);
       const s = usePackets.getState();
       const svg = clusterViewport.svg;
-      const r = resolver();
-      if (!s.open || !svg || !r) {
+      // Closed: nothing is resolved (the cluster's rows change many times a second).
+      const resolved = s.open && svg ? resolver() : undefined;
+      if (!s.open || !svg || !resolved) {
         if (lastKey !== 'off') painter.clear();
         lastKey = 'off';
         return;
       }
+      const { r } = resolved;
       const now = performance.now();
       if (s.step !== lastStep || s.traceId !== lastTrace) {
         stepAt = now;
@@ -88,7 +98,7 @@ export function PacketOverlay() {
           const box = nodeBox(r, node);
           return box ? [{ ...devicePoint(box, device), label: device }] : [];
         });
-        pointsCache = { key: pkey, points, devices };
+        pointsCache = { key: pkey, points, devices, links: serviceLinks(s.steps, points, r, resolved.serviceByIP) };
       }
 
       let fanout: OverlayScene['fanout'];
@@ -138,6 +148,7 @@ export function PacketOverlay() {
         step: Math.min(s.step, Math.max(0, s.steps.length - 1)),
         progress,
         devices: s.steps.length ? pointsCache.devices : [],
+        serviceLinks: s.steps.length ? pointsCache.links : [],
         ...(fanout ? { fanout } : {}),
         ...(counters ? { counters } : {}),
       });

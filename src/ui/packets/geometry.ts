@@ -121,3 +121,27 @@ export function devicesInPath(hops: HopPlace[]): { node: string; device: string 
   }
   return out;
 }
+
+/** A dashed line from a DNAT hop to the Service box whose address it rewrote (the Service is not a hop: kube-proxy's rules are). */
+export type ServiceLink = { hop: number; from: Point; to: Point; label: string };
+
+/**
+ * For each hop that DNATs a Service's address (the hop before it still has the Service's IP as its
+ * destination), where the Service box is. `serviceByIP` answers a ClusterIP, external or load-balancer
+ * IP with the Service's uid and `ns/name`.
+ */
+export function serviceLinks(hops: (HopPlace & { action: string; reply?: boolean })[], points: Point[], r: Resolver, serviceByIP: (ip: string) => { uid: string; nsName: string } | undefined): ServiceLink[] {
+  const out: ServiceLink[] = [];
+  hops.forEach((h, i) => {
+    if (h.action !== 'dnat' || h.reply || i === 0) return;
+    const before = hops[i - 1].packet?.dst;
+    const svc = before ? serviceByIP(before) : undefined;
+    const box = svc ? r.layout.services.get(svc.uid) : undefined;
+    const from = points[i];
+    if (!svc || !box || !from) return;
+    // To the middle of the box's nearer side.
+    const to = { x: from.x < box.x ? box.x : from.x > box.x + box.w ? box.x + box.w : box.x + box.w / 2, y: from.y < box.y ? box.y : from.y > box.y + box.h ? box.y + box.h : box.y + box.h / 2 };
+    out.push({ hop: i, from, to, label: `service/${svc.nsName}` });
+  });
+  return out;
+}

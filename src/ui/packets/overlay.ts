@@ -7,7 +7,7 @@
  * ✕ with the policy's name.
  */
 import { ACTION_LABEL, addr, dropText, whereText, type Field, type Step } from './hops';
-import type { Point } from './geometry';
+import type { Point, ServiceLink } from './geometry';
 
 export type Transform = { k: number; x: number; y: number };
 
@@ -24,6 +24,8 @@ export type OverlayScene = {
   /** 0..1: how far the packet has travelled from the previous hop to the current one. */
   progress: number;
   devices: { x: number; y: number; label: string }[];
+  /** DNAT hops joined to the Service whose address they rewrote. */
+  serviceLinks?: ServiceLink[];
   fanout?: { packets: FanoutPacket[]; now: number; hopMs: number };
   counters?: { x: number; y: number; text: string }[];
 };
@@ -81,6 +83,7 @@ export class PacketCanvas {
       pill(ctx, p.x, p.y, d.label, '#ffffff', '#1b1f24', '#59636e', font - 1);
     }
 
+    if (s.serviceLinks?.length) this.drawServiceLinks(s, sc, font);
     if (s.steps.length && s.points.length === s.steps.length) this.drawJourney(s, sc, font);
     if (s.fanout) this.drawFanout(s.fanout, sc);
     if (s.counters) {
@@ -88,6 +91,28 @@ export class PacketCanvas {
       for (const c of s.counters) {
         const p = sc(c);
         pill(ctx, p.x, p.y, c.text, '#fff8c5', '#1b1f24', '#9a5b00', font);
+      }
+    }
+  }
+
+  /** A thin dashed line from each DNAT hop to its Service box, solid-coloured once the packet has been rewritten there. */
+  private drawServiceLinks(s: OverlayScene, sc: (p: Point) => Point, font: number): void {
+    const ctx = this.ctx;
+    for (const l of s.serviceLinks ?? []) {
+      const reached = l.hop < s.step || (l.hop === s.step && s.progress >= 1);
+      const a = sc(l.from);
+      const b = sc(l.to);
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.lineTo(b.x, b.y);
+      ctx.lineWidth = reached ? 2 : 1.25;
+      ctx.strokeStyle = reached ? '#9a5b00' : C.ahead;
+      ctx.setLineDash([2, 4]);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (reached) {
+        ctx.font = `600 ${font - 2}px ui-monospace, monospace`;
+        pill(ctx, (a.x + b.x) / 2, (a.y + b.y) / 2, `DNAT for ${l.label}`, '#fff8c5', '#1b1f24', '#9a5b00', font - 2);
       }
     }
   }

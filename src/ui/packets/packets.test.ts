@@ -14,7 +14,7 @@ import { planPreset, PRESETS, type PresetId } from './presets';
 import { firstReplyStep, stepsOf } from './hops';
 import { rulesForService, serviceOfSep } from './nat-rules';
 import { computeLayout, SlotMemory } from '../cluster/layout';
-import { hopPoints, type Resolver } from './geometry';
+import { hopPoints, serviceLinks, type Resolver } from './geometry';
 import { CHIP } from '../cluster/layout';
 
 function boot(spec: object) {
@@ -173,5 +173,29 @@ describe('packet presets on the default cluster with the demo setup', () => {
     const dp = hopPoints(drop, r);
     const db = layout.pods.get(r.podUid('default/db')!)!;
     expect(dp[dp.length - 1]).toEqual({ x: db.x + CHIP.h / 2, y: db.y + CHIP.h + 5 });
+  });
+
+  it('the DNAT hop is joined to the box of the Service whose address it rewrote', () => {
+    const all = [...env.rows.values()];
+    const nodes = all.filter((v) => v.kind === 'Node') as any[];
+    const pods = all.filter((v) => v.kind === 'Pod' && (v as any).namespace === 'default') as any[];
+    const services = all.filter((v) => v.kind === 'Service' && (v as any).namespace === 'default') as any[];
+    const layout = computeLayout({ nodes, pods, services, ingresses: [] }, new SlotMemory());
+    const r: Resolver = { layout, podUid: (k) => pods.find((p) => `${p.namespace}/${p.name}` === k)?.uid, nodeUid: (n) => nodes.find((x) => x.name === n)?.uid };
+    const byIP = (ip: string) => {
+      const sv = services.find((x) => x.clusterIP === ip);
+      return sv ? { uid: sv.uid, nsName: `${sv.namespace}/${sv.name}` } : undefined;
+    };
+    const hops = stepsOf(traces.get('service')!, true);
+    const pts = hopPoints(hops, r);
+    const links = serviceLinks(hops, pts, r, byIP);
+    const dnat = hops.findIndex((h) => h.action === 'dnat');
+    expect(links.map((l) => [l.hop, l.label])).toEqual([[dnat, 'service/default/echo']]);
+    expect(links[0].from).toEqual(pts[dnat]);
+    const box = layout.services.get(services.find((x) => x.name === 'echo').uid)!;
+    // It ends on the box's edge.
+    expect(links[0].to.x >= box.x && links[0].to.x <= box.x + box.w && links[0].to.y >= box.y && links[0].to.y <= box.y + box.h).toBe(true);
+    // A journey without a Service has no link.
+    expect(serviceLinks(stepsOf(traces.get('cross-node')!, false), hopPoints(stepsOf(traces.get('cross-node')!, false), r), r, byIP)).toEqual([]);
   });
 });
