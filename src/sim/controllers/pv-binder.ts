@@ -40,8 +40,8 @@ export function ensurePodsByClaimIndex(ctx: EngineContext): void {
   if (ctx.services.has(PODS_BY_CLAIM)) return;
   ctx.services.set(PODS_BY_CLAIM, true);
   ctx.store.addIndex(PODS_BY_CLAIM, 'Pod', (pod) => {
-    // Every pod write runs this: most pods mount no claim (at most a projected token volume), and
-    // cost no array.
+    // Every pod write runs this: most pods mount no claim (no volumes, or only emptyDir, configMap,
+    // secret …), and cost no array.
     const volumes = pod.spec?.volumes;
     if (!Array.isArray(volumes) || !volumes.some(mountsClaim)) return NONE;
     return podClaimNames(pod).map((n) => `${pod.metadata.namespace}/${n}`);
