@@ -57,10 +57,8 @@ export class ContainerState {
   ref?: ImageRef;
   def?: ImageDef;
   proc?: Process;
-  /** The current run's filesystem (see Lazy). */
-  runFS?: Lazy<ContainerFS>;
-  /** The current run's environment (see Lazy). */
-  runEnv?: Lazy<Map<string, string>>;
+  /** The current run: what it was started with, its filesystem and environment. */
+  run?: ContainerRun;
   logs: string[] = [];
   prevLogs?: string[];
   partial = '';
@@ -97,33 +95,49 @@ export class ContainerState {
 
   /** The filesystem of the current run (none before the container was first created). */
   get fs(): ContainerFS | undefined {
-    return this.runFS?.get();
+    return this.run?.fs;
   }
 
   /** The environment of the current run (none before the container was first created). */
   get env(): Map<string, string> | undefined {
-    return this.runEnv?.get();
+    return this.run?.env;
   }
 }
 
 /**
- * A part of a container's run made when something first reads it: its filesystem (a shell, a web
- * server's files) and its environment (a shell, a program that reads a variable). Most containers
- * are never asked, and each start would otherwise build them. What they are made from is taken at
- * the start or does not change during the run (the pod's hostname, DNS policy and mounts are
- * immutable; the pod IP and the resolved variables are captured), so making them later gives the same.
+ * One run of a container: what the kubelet started it with, and the parts made from that when
+ * something first reads them: its filesystem (a shell, a web server's files) and its environment
+ * (a shell, a program that reads a variable). Most containers are never asked, and each start
+ * would otherwise build them. What they are made from is taken at the start or does not change
+ * during the run (the pod's hostname, DNS policy and mounts are immutable; the pod IP and the
+ * resolved variables are kept here), so making them later gives the same.
  */
-class Lazy<T> {
-  private value?: T;
+class ContainerRun {
+  private files?: ContainerFS;
+  private vars?: Map<string, string>;
 
-  constructor(private make?: () => T) {}
+  constructor(
+    private readonly w: PodWorker,
+    private readonly def: ImageDef,
+    private readonly spec: any,
+    private readonly podIP: string | undefined,
+    private readonly hostname: string,
+    private readonly resolved: [string, string][],
+  ) {}
 
-  get(): T {
-    if (this.make) {
-      this.value = this.make();
-      this.make = undefined;
+  get fs(): ContainerFS {
+    return (this.files ??= new ContainerFS(this.w.baseFiles(this.def, this.podIP), this.w.mounts(this.spec)));
+  }
+
+  get env(): Map<string, string> {
+    if (!this.vars) {
+      const env = new Map<string, string>([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOSTNAME', this.hostname]]);
+      for (const [k, v] of Object.entries(this.def.env ?? {})) env.set(k, v);
+      for (const [k, v] of this.resolved) env.set(k, v);
+      if (!env.has('HOME')) env.set('HOME', '/root');
+      this.vars = env;
     }
-    return this.value!;
+    return this.vars;
   }
 }
 
@@ -541,24 +555,13 @@ export class PodWorker {
       );
       return;
     }
-    const hostname = this.hostname();
-    const vars = resolved.env;
-    const runEnv = new Lazy(() => {
-      const env = new Map<string, string>([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOSTNAME', hostname]]);
-      for (const [k, v] of Object.entries(def.env ?? {})) env.set(k, v);
-      for (const [k, v] of vars) env.set(k, v);
-      if (!env.has('HOME')) env.set('HOME', '/root');
-      return env;
-    });
-    const lookup = (n: string) => runEnv.get().get(n);
+    const run = new ContainerRun(this, def, c.spec, this.podIP, this.hostname(), resolved.env);
+    const lookup = (n: string) => run.env.get(n);
     const command = c.spec.command ? (c.spec.command as unknown[]).map((x) => expandVars(String(x), lookup)) : undefined;
     const args = c.spec.args ? (c.spec.args as unknown[]).map((x) => expandVars(String(x), lookup)) : undefined;
     const p = plan(def, command, args);
     c.containerID = `containerd://${this.kubelet.random.hex(64)}`;
-    c.runEnv = runEnv;
-    const podIP = this.podIP;
-    const spec = c.spec;
-    c.runFS = new Lazy(() => new ContainerFS(this.baseFiles(def, podIP), this.mounts(spec)));
+    c.run = run;
     this.event('Normal', 'Created', `Created container ${c.name}`, c);
     const startedAt = this.ctx.clock.iso();
     if ('startError' in p) {
@@ -587,7 +590,8 @@ export class PodWorker {
 
   private hostnameText?: string;
 
-  private baseFiles(def: ImageDef, podIP: string | undefined): Map<string, string | (() => string)> {
+  /** The files the kubelet and the image put in a container (ContainerRun makes them when first read). */
+  baseFiles(def: ImageDef, podIP: string | undefined): Map<string, string | (() => string)> {
     const files = imageFiles(def);
     const ns = this.namespace;
     const domain = this.ctx.network.clusterDomain;
@@ -610,7 +614,7 @@ export class PodWorker {
     return files;
   }
 
-  private mounts(spec: any): Mount[] {
+  mounts(spec: any): Mount[] {
     const out: Mount[] = [];
     for (const m of spec.volumeMounts ?? []) {
       const v = this.volumes?.get(m.name);
@@ -924,8 +928,7 @@ export class PodWorker {
  * thousands of containers run at once, and closures cost hundreds of bytes each.
  */
 class ContainerHost implements ProcessHost {
-  private readonly runFS: Lazy<ContainerFS>;
-  private readonly runEnv: Lazy<Map<string, string>>;
+  private readonly run: ContainerRun;
   readonly hostname: string;
   readonly podName: string;
   readonly namespace: string;
@@ -939,8 +942,7 @@ class ContainerHost implements ProcessHost {
     private readonly epoch: number,
   ) {
     const limit = c.spec.resources?.limits ?? {};
-    this.runFS = c.runFS!;
-    this.runEnv = c.runEnv!;
+    this.run = c.run!;
     this.hostname = w.hostname();
     this.podName = w.name;
     this.namespace = w.namespace;
@@ -950,11 +952,11 @@ class ContainerHost implements ProcessHost {
   }
 
   get fs(): ContainerFS {
-    return this.runFS.get();
+    return this.run.fs;
   }
 
   get env(): Map<string, string> {
-    return this.runEnv.get();
+    return this.run.env;
   }
 
   wallMs(): number {
