@@ -114,8 +114,9 @@ export class Framework {
   ) {
     this.filterNames = filters.map((f) => f.name);
     this.allFilters = filters.map((_, i) => i);
-    // Verdicts are kept in bytes: a filter index must fit.
+    // Verdicts are kept in bytes: a filter index must fit. PreFilters and scorers are bits of masks.
     if (filters.length > 120) throw new Error('framework: too many filter plugins');
+    if (preFilters.length > 30 || scorers.length > 30) throw new Error('framework: too many plugins');
     this.localFilter = filters.map((f) => !!f.equivalenceKey);
     let slots = 0;
     this.scorerSlot = scorers.map(({ plugin }) => (plugin.equivalenceKey ? slots++ : -1));
@@ -181,13 +182,24 @@ export class Framework {
   /** Scorer sets by the bit mask of the plugins that ran. */
   private readonly scorerSets = new Map<number, ScorerSet>();
 
-  private scorerSet(scorers: readonly WeightedScorePlugin[]): ScorerSet {
-    let mask = 0;
-    for (const s of scorers) mask |= 1 << this.scorers.indexOf(s);
+  /** The scorer set of the scorers at indices `ran` (in order), whose bits make `mask`. */
+  private scorerSet(mask: number, ran: readonly number[]): ScorerSet {
     let set = this.scorerSets.get(mask);
-    if (!set) this.scorerSets.set(mask, (set = { names: scorers.map((s) => s.plugin.name), weights: scorers.map((s) => s.weight) }));
+    if (!set) this.scorerSets.set(mask, (set = { names: ran.map((k) => this.scorers[k].plugin.name), weights: ran.map((k) => this.scorers[k].weight) }));
     return set;
   }
+
+  /** The filters that run when the PreFilters whose bits are in `skippedMask` skipped (cached by mask). */
+  private activeFilters(skippedMask: number): number[] {
+    let active = this.activeByMask.get(skippedMask);
+    if (!active) {
+      const skipped = new Set(this.preFilters.filter((_, k) => skippedMask & (1 << k)).map((p) => p.name));
+      this.activeByMask.set(skippedMask, (active = this.allFilters.filter((i) => !skipped.has(this.filterNames[i]))));
+    }
+    return active;
+  }
+
+  private readonly activeByMask = new Map<number, number[]>();
 
   /** Run the filters on one node; the index of the first that rejects it, with its failure. */
   runFilters(
@@ -213,12 +225,13 @@ export class Framework {
     // PreFilter: prepare state; a plugin may narrow the node set or reject the pod outright.
     let allowed: Set<string> | undefined;
     const narrowedBy: string[] = [];
-    const skipped = new Set<string>();
-    for (const p of this.preFilters) {
+    let skippedMask = 0;
+    for (let k = 0; k < this.preFilters.length; k++) {
+      const p = this.preFilters[k];
       const r = p.preFilter(state, pod, allNodes);
       if (isFailure(r)) return this.preFilterFailure(pod, allNodes, r, p.name, state, now);
       if (isSkip(r)) {
-        skipped.add(p.name);
+        skippedMask |= 1 << k;
         continue;
       }
       if (r?.nodeNames) {
@@ -227,7 +240,7 @@ export class Framework {
       }
     }
 
-    const active = skipped.size ? this.allFilters.filter((i) => !skipped.has(this.filterNames[i])) : this.allFilters;
+    const active = skippedMask ? this.activeFilters(skippedMask) : this.allFilters;
     state.set(ACTIVE_FILTERS, active);
     // The node-local filters that run first (their verdicts can come from the equivalence cache).
     let localEnd = 0;
@@ -291,9 +304,17 @@ export class Framework {
     if (!allowed && n) this.nextStartNodeIndex = (start + m) % n;
 
     // Score the feasible nodes; each plugin's scores are normalised, clamped and weighted.
-    const scorers = f ? this.scorers.filter(({ plugin }) => !plugin.preScore || plugin.preScore(state, pod, feasible)) : [];
+    // `ran`: indices of the scorers that run (PreScore did not skip them), `ranMask` their bits.
+    const ran: number[] = [];
+    let ranMask = 0;
+    for (let k = 0; f && k < this.scorers.length; k++) {
+      const { plugin } = this.scorers[k];
+      if (plugin.preScore && !plugin.preScore(state, pod, feasible)) continue;
+      ran.push(k);
+      ranMask |= 1 << k;
+    }
     // After the verdicts, each plugin's scores (0 for nodes that did not pass).
-    const size = m * (1 + scorers.length);
+    const size = m * (1 + ran.length);
     // (When every evaluated node passed, the loops below write every score byte.)
     if (f < m) bytes.fill(0, o + m, o + size);
     const totals = this.totalsScratch; // by feasible node
@@ -301,10 +322,10 @@ export class Framework {
     if (f) {
       const scratch = fitLength(this.scoreScratch, f);
       // The node-local scorers' raw scores, from the equivalence cache, in one pass over the nodes.
-      const local = eq ? this.cachedScores(eq, scorers, state, pod, feasible) : undefined;
-      for (let p = 0; p < scorers.length; p++) {
-        const { plugin, weight } = scorers[p];
-        const slot = local ? this.scorerSlot[this.scorers.indexOf(scorers[p])] : -1;
+      const local = eq ? this.cachedScores(eq, ran, state, pod, feasible) : undefined;
+      for (let p = 0; p < ran.length; p++) {
+        const { plugin, weight } = this.scorers[ran[p]];
+        const slot = local ? this.scorerSlot[ran[p]] : -1;
         const scores = slot >= 0 ? this.localColumns[slot] : scratch;
         if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
@@ -367,25 +388,25 @@ export class Framework {
       reasons,
       filterNames: this.filterNames,
       excludedBy: narrowedBy.length ? narrowedBy.join(' ') : undefined,
-      scorers: this.scorerSet(scorers),
+      scorers: this.scorerSet(ranMask, ran),
     };
     return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
   }
 
   /**
-   * The raw scores of the node-local plugins among `scorers`, into `localColumns` (by slot), taken
+   * The raw scores of the node-local plugins among the scorers at `ran`, into `localColumns` (by slot), taken
    * from the equivalence class for nodes whose generation has not moved since it computed them
-   * all, computed (and kept) for the others. Returns false when none of `scorers` is node-local.
+   * all, computed (and kept) for the others. Returns false when none of them is node-local.
    */
-  private cachedScores(eq: EquivalenceClass, scorers: readonly WeightedScorePlugin[], state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
+  private cachedScores(eq: EquivalenceClass, ran: readonly number[], state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
     const plugins: ScorePlugin[] = [];
     const columns: number[][] = [];
     const slotList: number[] = [];
     let mask = 0;
-    for (const s of scorers) {
-      const slot = this.scorerSlot[this.scorers.indexOf(s)];
+    for (const k of ran) {
+      const slot = this.scorerSlot[k];
       if (slot < 0) continue;
-      plugins.push(s.plugin);
+      plugins.push(this.scorers[k].plugin);
       slotList.push(slot);
       columns.push(fitLength(this.localColumns[slot], nodes.length));
       mask |= 1 << slot;
@@ -430,7 +451,7 @@ export class Framework {
       reasons: allNodes.map(() => message),
       filterNames: this.filterNames,
       excludedBy: plugin,
-      scorers: this.scorerSet([]),
+      scorers: this.scorerSet(0, []),
     };
     return { attempt, statuses, preFilterMessage: message, state };
   }
