@@ -184,8 +184,20 @@ export function buildPodInfo(pod: KObject): PodInfo {
   };
 }
 
+/** Normalised image names by spelling: pods of one workload name the same images over and over. */
+const IMAGES = new Map<string, string>();
+
 /** `nginx` → `docker.io/library/nginx:latest`, as the image locality plugin normalises names. */
 export function normalizeImage(image: string): string {
+  let name = IMAGES.get(image);
+  if (name === undefined) {
+    name = normalize(image);
+    if (IMAGES.size < MEMO_LIMIT) IMAGES.set(image, name);
+  }
+  return name;
+}
+
+function normalize(image: string): string {
   let name = image;
   const at = name.indexOf('@');
   const lastSlash = name.lastIndexOf('/');
