@@ -20,11 +20,12 @@ type IndexFn = (obj: KObject) => readonly string[];
  */
 type Entry = {
   obj: KObject;
-  /** The index values of `obj`, one list per index of `indexes`: the old values a replace would otherwise recompute. */
-  values: (readonly string[])[];
-  /** The entry's link in each of those buckets, in the same shape. */
+  /**
+   * The entry's links in the buckets of its index values, one list per index of `indexes`: its old
+   * index values (each link's bucket has its value), which a replace would otherwise recompute.
+   */
   links: Link[][];
-  /** The kind's index list `values` was computed for (a later addIndex makes a new list, and the values are recomputed). */
+  /** The kind's index list `links` follows (a later addIndex makes a new list: see relink). */
   indexes: Index[] | undefined;
 };
 
@@ -182,13 +183,12 @@ export class ObjectStore {
   /** Put a new object into its namespace map, the uid map and its index buckets. */
   private insert(m: Map<string, Entry>, obj: KObject): void {
     const list = this.indexesFor(obj.kind);
-    const none = noMemoOf(list.length);
-    const entry: Entry = { obj, values: none.values, links: none.links, indexes: list };
+    const entry: Entry = { obj, links: NO_MEMO[list.length] ??= new Array<Link[]>(list.length).fill(NO_LINKS), indexes: list };
     m.set(obj.metadata.name, entry);
     this.byUid.set(obj.metadata.uid, entry);
     for (let i = 0; i < list.length; i++) {
       const values = distinct(list[i].fn(obj));
-      if (values.length) setMemo(entry, i, values, linksNew(list[i], values, entry));
+      if (values.length) setLinks(entry, i, linksNew(list[i], values, entry));
     }
   }
 
@@ -214,13 +214,13 @@ export class ObjectStore {
     for (let i = 0; i < list.length; i++) {
       const idx = list[i];
       const after = distinct(idx.fn(obj));
-      if (sameValues(entry.values[i], after)) {
-        // Same buckets: the object moves to the end of each, as remove + add would move it. The memo
-        // keeps the old list, so the new one dies young instead of living (and being promoted) until the next write.
+      if (sameValues(entry.links[i], after)) {
+        // Same buckets: the object moves to the end of each, as remove + add would move it. Nothing
+        // of the new values is kept (the buckets have them), so they die young.
         for (const link of entry.links[i]) moveToEnd(link);
       } else {
         for (const link of entry.links[i]) unlink(idx, link);
-        setMemo(entry, i, after, linksNew(idx, after, entry));
+        setLinks(entry, i, linksNew(idx, after, entry));
       }
     }
     this.emit({ type: 'MODIFIED', object: obj, old });
@@ -234,19 +234,11 @@ export class ObjectStore {
    */
   private relink(entry: Entry, list: Index[]): void {
     const prev = entry.indexes ?? [];
-    const values = new Array<readonly string[]>(list.length);
     const links = new Array<Link[]>(list.length);
     for (let i = 0; i < list.length; i++) {
       const j = prev.indexOf(list[i]);
-      if (j >= 0) {
-        values[i] = entry.values[j];
-        links[i] = entry.links[j];
-      } else {
-        values[i] = distinct(list[i].fn(entry.obj));
-        links[i] = linksNew(list[i], values[i], entry);
-      }
+      links[i] = j >= 0 ? entry.links[j] : linksNew(list[i], distinct(list[i].fn(entry.obj)), entry);
     }
-    entry.values = values;
     entry.links = links;
     entry.indexes = list;
   }
@@ -301,23 +293,14 @@ export class ObjectStore {
 }
 
 const NO_LINKS: Link[] = [];
-const NO_VALUES: readonly string[] = [];
-
 /**
- * The memo of an object in no bucket of any of its `n` indexes (most objects: events, for one), shared
- * by all of them; setMemo copies it before the first change.
+ * The links of an object in no bucket of any of its `n` indexes (most objects: events, for one), one
+ * list shared by all of them; setLinks copies it before the first change.
  */
-const noMemo: { values: (readonly string[])[]; links: Link[][] }[] = [];
-function noMemoOf(n: number): { values: (readonly string[])[]; links: Link[][] } {
-  return (noMemo[n] ??= { values: new Array(n).fill(NO_VALUES), links: new Array(n).fill(NO_LINKS) });
-}
+const NO_MEMO: Link[][][] = [];
 
-function setMemo(entry: Entry, i: number, values: readonly string[], links: Link[]): void {
-  if (entry.values === noMemo[entry.values.length]?.values) {
-    entry.values = entry.values.slice();
-    entry.links = entry.links.slice();
-  }
-  entry.values[i] = values;
+function setLinks(entry: Entry, i: number, links: Link[]): void {
+  if (entry.links === NO_MEMO[entry.links.length]) entry.links = entry.links.slice();
   entry.links[i] = links;
 }
 
@@ -373,10 +356,10 @@ function distinct(values: readonly string[]): readonly string[] {
   return values;
 }
 
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `links` are in the buckets of `values`, in order. */
+function sameValues(links: readonly Link[], values: readonly string[]): boolean {
+  if (links.length !== values.length) return false;
+  for (let i = 0; i < links.length; i++) if (links[i].bucket.value !== values[i]) return false;
   return true;
 }
 
