@@ -125,7 +125,15 @@ export type EnvInputs = {
   node: { readonly nodeIP: string; allocatable(): Record<string, string> };
 };
 
+function isEmpty(list: unknown): boolean {
+  return list === undefined || list === null || (Array.isArray(list) && list.length === 0);
+}
+
+/** A container without env or envFrom (most of them): one shared answer. */
+const NO_ENV: EnvResult = Object.freeze({ env: Object.freeze([]) as unknown as [string, string][] });
+
 export function resolveEnv({ store, pod, container, podIP, node }: EnvInputs): EnvResult {
+  if (isEmpty(container?.envFrom) && isEmpty(container?.env)) return NO_ENV;
   const ns = pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
   for (const from of container?.envFrom ?? []) {

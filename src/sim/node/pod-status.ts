@@ -159,8 +159,6 @@ function pendingNames(w: PodWorker, init: boolean): string {
   return `[${out}]`;
 }
 
-/** The condition types the kubelet writes; any other condition in the stored status is kept as it is. */
-const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
 /** The keys of a condition, in the order the kubelet writes them (reason and message only when set). */
 const CONDITION_KEYS = ['type', 'status', 'reason', 'message', 'lastProbeTime', 'lastTransitionTime'];
@@ -170,14 +168,7 @@ const CONDITION_KEYS = ['type', 'status', 'reason', 'message', 'lastProbeTime', 
  * stored condition itself when it reads exactly the same (key order included), so an unchanged
  * condition is the same object before and after a write.
  */
-function condition(old: Condition[], type: string, ok: boolean, nowIso: string, reason?: string, message?: string): Condition {
-  let prev: Condition | undefined;
-  for (const c of old) {
-    if (c.type === type) {
-      prev = c;
-      break;
-    }
-  }
+function condition(prev: Condition | undefined, type: string, ok: boolean, nowIso: string, reason?: string, message?: string): Condition {
   const status = ok ? 'True' : 'False';
   if (prev && prev.status === status && prev.lastProbeTime === null && (!reason || prev.reason === reason) && (!message || prev.message === message)) {
     // Same values: the same object when its keys are exactly those a new one would have, in order.
@@ -216,34 +207,54 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
     } else if (!c.ready) unready++;
   }
   const unreadyMessage = !completed && unready ? `containers with unready status: ${pendingNames(w, false)}` : undefined;
-  const conditions: Condition[] = [
-    condition(old, 'PodReadyToStartContainers', w.sandboxReady, nowIso),
-    initPending
-      ? condition(old, 'Initialized', false, nowIso, 'ContainersNotInitialized', `containers with incomplete status: ${pendingNames(w, true)}`)
-      : condition(old, 'Initialized', true, nowIso, completed ? 'PodCompleted' : undefined),
-    completed ? condition(old, 'Ready', false, nowIso, 'PodCompleted') : unready ? condition(old, 'Ready', false, nowIso, 'ContainersNotReady', unreadyMessage) : condition(old, 'Ready', true, nowIso),
-    completed
-      ? condition(old, 'ContainersReady', false, nowIso, 'PodCompleted')
-      : unready
-        ? condition(old, 'ContainersReady', false, nowIso, 'ContainersNotReady', unreadyMessage)
-        : condition(old, 'ContainersReady', true, nowIso),
-  ];
-  // PodScheduled belongs to the scheduler; a pod bound by hand (static pods) gets it from the kubelet.
+  // One pass over the stored conditions: the first of each type the kubelet writes, and the others
+  // (readiness gates, DisruptionTarget), kept once per type in their order.
+  let sandbox: Condition | undefined;
+  let initialized: Condition | undefined;
+  let ready: Condition | undefined;
+  let containersReady: Condition | undefined;
   let scheduled: Condition | undefined;
+  let others: Condition[] | undefined;
   for (const c of old) {
-    if (c.type === 'PodScheduled') {
-      scheduled = c;
-      break;
+    switch (c.type) {
+      case 'PodReadyToStartContainers':
+        sandbox ??= c;
+        break;
+      case 'Initialized':
+        initialized ??= c;
+        break;
+      case 'Ready':
+        ready ??= c;
+        break;
+      case 'ContainersReady':
+        containersReady ??= c;
+        break;
+      case 'PodScheduled':
+        scheduled ??= c;
+        break;
+      default:
+        if (!others?.some((o) => o.type === c.type)) (others ??= []).push(c);
     }
   }
-  conditions.push(scheduled ?? condition(old, 'PodScheduled', true, nowIso));
-  // Conditions of others (readiness gates, DisruptionTarget) stay, once per type, in their order.
-  for (const c of old) {
-    if (KUBELET_CONDITIONS.has(c.type)) continue;
-    let seen = false;
-    for (let i = 5; i < conditions.length; i++) if (conditions[i].type === c.type) seen = true;
-    if (!seen) conditions.push(c);
-  }
+  const conditions: Condition[] = [
+    condition(sandbox, 'PodReadyToStartContainers', w.sandboxReady, nowIso),
+    initPending
+      ? condition(initialized, 'Initialized', false, nowIso, 'ContainersNotInitialized', `containers with incomplete status: ${pendingNames(w, true)}`)
+      : condition(initialized, 'Initialized', true, nowIso, completed ? 'PodCompleted' : undefined),
+    completed
+      ? condition(ready, 'Ready', false, nowIso, 'PodCompleted')
+      : unready
+        ? condition(ready, 'Ready', false, nowIso, 'ContainersNotReady', unreadyMessage)
+        : condition(ready, 'Ready', true, nowIso),
+    completed
+      ? condition(containersReady, 'ContainersReady', false, nowIso, 'PodCompleted')
+      : unready
+        ? condition(containersReady, 'ContainersReady', false, nowIso, 'ContainersNotReady', unreadyMessage)
+        : condition(containersReady, 'ContainersReady', true, nowIso),
+    // PodScheduled belongs to the scheduler; a pod bound by hand (static pods) gets it from the kubelet.
+    scheduled ?? condition(undefined, 'PodScheduled', true, nowIso),
+  ];
+  if (others) for (const c of others) conditions.push(c);
   const podIP = w.podIP;
   const status: Record<string, any> = { phase, conditions: reuse(prev?.conditions, conditions), hostIP: nodeIP, hostIPs: reuseIPs(prev?.hostIPs, nodeIP) };
   if (podIP) {
