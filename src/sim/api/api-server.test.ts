@@ -94,4 +94,23 @@ describe('ApiServer', () => {
     expect(() => api.delete('ConfigMap', 'default', 'ghost')).toThrow('configmaps "ghost" not found');
     expect(() => api.delete('Deployment', 'default', 'ghost')).toThrow('deployments.apps "ghost" not found');
   });
+  it('a shallow mutate copies the top level and metadata in order, sharing the rest, and leaves out undefined members', () => {
+    const { api, store } = setup();
+    const a = api.create(cm('a', { k: 'v' }));
+    const b = api.mutate('ConfigMap', 'default', 'a', (d) => {
+      d.metadata.labels = { x: 'y' };
+    }, { shallow: true })!;
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    expect(b.data).toBe(a.data);
+    expect(b.metadata.labels).toEqual({ x: 'y' });
+    // An object written straight to the store with an undefined member (the API server never stores one).
+    const stored = store.replace({ ...b, metadata: { ...b.metadata, annotations: undefined }, data: { k: 'u' }, extra: undefined } as any);
+    expect(Object.keys(stored)).toContain('extra');
+    const c = api.mutate('ConfigMap', 'default', 'a', (d) => {
+      expect(Object.keys(d)).not.toContain('extra');
+      expect(Object.keys(d.metadata)).not.toContain('annotations');
+      d.data = { k: 'w' };
+    }, { shallow: true })!;
+    expect(c.data).toEqual({ k: 'w' });
+  });
 });
