@@ -25,6 +25,13 @@ describe('the simulated shell', () => {
     expect(run('nosuch').out).toBe('sh: nosuch: not found\n');
   });
 
+  it('hostname -i answers the pod IP the kubelet wrote into /etc/hosts', () => {
+    const hosts = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.244.1.7\tpod-1\n';
+    expect(run('hostname -i', { '/etc/hosts': hosts })).toMatchObject({ out: '10.244.1.7\n', code: 0 });
+    expect(run('hostname', { '/etc/hosts': hosts }).out).toBe('pod-1\n');
+    expect(run('hostname -i', { '/etc/hosts': '127.0.0.1\tlocalhost\n' })).toMatchObject({ out: 'hostname: Name or service not known\n', code: 1 });
+  });
+
   it('sleeps on the simulated clock, in loops', () => {
     const r = run('i=0; while [ $i -lt 3 ]; do echo tick $i; i=$((i+1)); sleep 2; done');
     expect(r.out).toBe('tick 0\ntick 1\ntick 2\n');

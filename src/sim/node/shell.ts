@@ -482,6 +482,20 @@ export class Shell {
         out('/\n');
         return 0;
       case 'hostname':
+        // `-i`: the addresses the hostname resolves to, which the kubelet wrote into /etc/hosts.
+        if (args[0] === '-i' || args[0] === '-I') {
+          const ips = (this.host.fs.read('/etc/hosts') ?? '')
+            .split('\n')
+            .map((l) => l.trim().split(/\s+/))
+            .filter((w) => w.length > 1 && !w[0].startsWith('#') && w.slice(1).includes(this.host.hostname))
+            .map((w) => w[0]);
+          if (!ips.length) {
+            err('Name or service not known');
+            return 1;
+          }
+          out(`${ips.join(' ')}\n`);
+          return 0;
+        }
         out(`${this.host.hostname}\n`);
         return 0;
       case 'whoami':
