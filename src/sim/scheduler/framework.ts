@@ -168,6 +168,9 @@ export class Framework {
   // Scratch space reused across cycles (the hot path allocates as little as it can).
   private feasibleScratch = new Int32Array(0);
   private totalsScratch = new Int32Array(0);
+  private rejectedScratch = new Int32Array(0);
+  /** Failures of the cycle's rejected nodes, in the order of rejectedScratch (entries past the cycle's count are stale). */
+  private readonly rejectionScratch: (Failure | undefined)[] = [];
   /** Where attempts' verdicts and scores are written (see Attempt.verdicts). */
   private readonly arena = new ByteArena();
   private readonly scoreScratch: number[] = [];
@@ -253,13 +256,15 @@ export class Framework {
     if (this.feasibleScratch.length < n) {
       this.feasibleScratch = new Int32Array(n);
       this.totalsScratch = new Int32Array(n);
+      this.rejectedScratch = new Int32Array(n);
     }
     // The attempt's verdicts, then its scores, are written in place from `o`.
     const bytes = this.arena.reserve(n * (1 + this.scorers.length));
     const o = this.arena.offset;
     const feasibleAt = this.feasibleScratch; // index among the evaluated nodes of each feasible node
+    const rejectedAt = this.rejectedScratch; // the same for the nodes that did not pass
     const reasons: string[] = [];
-    const statuses = new Map<string, Failure>();
+    const rejections = this.rejectionScratch; // the failure of each rejected node, in the order of rejectedAt
     const feasible = this.feasibleScratchNodes;
     const excluded = allowed ? unresolvable(`node(s) didn't satisfy plugin(s) [${narrowedBy.join(' ')}]`) : undefined;
     const start = n ? this.nextStartNodeIndex % n : 0;
@@ -270,7 +275,8 @@ export class Framework {
       if (allowed && !allowed.has(node.name)) {
         bytes[o + m] = PREFILTER_EXCLUDED;
         reasons.push(excluded!.reasons[0]);
-        statuses.set(node.name, excluded!);
+        rejections[m - f] = excluded!;
+        rejectedAt[m - f] = m;
       } else {
         let verdict: { index: number; failure: Failure } | undefined;
         const id = node.id;
@@ -291,7 +297,8 @@ export class Framework {
         if (verdict) {
           bytes[o + m] = verdict.index;
           reasons.push(verdict.failure.reasons.length === 1 ? verdict.failure.reasons[0] : verdict.failure.reasons.join(', '));
-          statuses.set(node.name, verdict.failure);
+          rejections[m - f] = verdict.failure;
+          rejectedAt[m - f] = m;
         } else {
           bytes[o + m] = PASSED;
           feasible[f] = node;
@@ -315,8 +322,7 @@ export class Framework {
     }
     // After the verdicts, each plugin's scores (0 for nodes that did not pass).
     const size = m * (1 + ran.length);
-    // (When every evaluated node passed, the loops below write every score byte.)
-    if (f < m) bytes.fill(0, o + m, o + size);
+    // (The loops below write every score byte: the rejected nodes' are 0.)
     const totals = this.totalsScratch; // by feasible node
     totals.fill(0, 0, f);
     if (f) {
@@ -330,6 +336,24 @@ export class Framework {
         if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
         plugin.normalize?.(state, pod, scores, feasible);
         const base = o + m + p * m;
+        // A plugin that gave every feasible node the same score (no taints to weigh, no image
+        // anywhere, equal allocations, …): its bytes are all that value, and its weighted score is
+        // left out of the totals, which only rank the nodes — the same amount added to every total
+        // changes neither the best nor the ties. (The record's totals are recomputed from the bytes.)
+        const s0 = scores[0];
+        let same = true;
+        for (let i = 1; i < f; i++) {
+          if (scores[i] !== s0) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          const v = s0 > 100 ? 100 : s0 > 0 ? s0 | 0 : 0;
+          bytes.fill(v, base, base + m);
+          if (f < m && v) for (let r = 0; r < m - f; r++) bytes[base + rejectedAt[r]] = 0;
+          continue;
+        }
         if (f === m) {
           // Every evaluated node passed (the usual case): feasible node i is evaluated node i.
           for (let i = 0; i < f; i++) {
@@ -345,6 +369,7 @@ export class Framework {
             bytes[base + feasibleAt[i]] = v;
             totals[i] += weight * v;
           }
+          for (let r = 0; r < m - f; r++) bytes[base + rejectedAt[r]] = 0;
         }
       }
     }
@@ -390,7 +415,11 @@ export class Framework {
       excludedBy: narrowedBy.length ? narrowedBy.join(' ') : undefined,
       scorers: this.scorerSet(ranMask, ran),
     };
-    return chosen ? { attempt, node: chosen.name, state } : { attempt, statuses, state };
+    if (chosen) return { attempt, node: chosen.name, state };
+    // No node fits: every evaluated node's rejection, by name (only now: most cycles find a node).
+    const statuses = new Map<string, Failure>();
+    for (let r = 0; r < m - f; r++) statuses.set(attemptNode(attempt, rejectedAt[r]), rejections[r]!);
+    return { attempt, statuses, state };
   }
 
   /**
