@@ -12,12 +12,19 @@ export const MAX_ATTEMPTS_PER_POD = 50;
 
 export class SchedulingRecords {
   private readonly pending = new Map<string, Attempt[]>();
-  private readonly recent = new Map<string, Attempt[]>();
+  private readonly recent = new Map<string, Recent>();
+  /**
+   * The recent entries, oldest first, from `head`: the next to drop is the first still in `recent`
+   * (an entry taken back by add() or forgotten stays here, skipped: a settle makes a new entry).
+   * Cheaper than asking the Map for its first key, which walks past every deleted slot.
+   */
+  private order: Recent[] = [];
+  private head = 0;
 
   add(key: string, attempt: Attempt): void {
     let list = this.pending.get(key);
     if (!list) {
-      list = this.recent.get(key) ?? [];
+      list = this.recent.get(key)?.list ?? [];
       this.recent.delete(key);
       this.pending.set(key, list);
     }
@@ -30,8 +37,19 @@ export class SchedulingRecords {
     const list = this.pending.get(key);
     if (!list) return;
     this.pending.delete(key);
-    this.recent.set(key, list);
-    while (this.recent.size > RECENT_PODS) this.recent.delete(this.recent.keys().next().value as string);
+    const entry: Recent = { key, list };
+    this.recent.set(key, entry);
+    this.order.push(entry);
+    while (this.recent.size > RECENT_PODS) {
+      const oldest = this.order[this.head++];
+      if (this.recent.get(oldest.key) === oldest) this.recent.delete(oldest.key);
+    }
+    // Dropped from the front now and then, and rid of skipped entries when they pile up (pods
+    // deleted and made again under the same names while fewer than RECENT_PODS are recent).
+    if ((this.head > 1024 && this.head * 2 > this.order.length) || this.order.length - this.head > 4 * RECENT_PODS) {
+      this.order = this.order.slice(this.head).filter((e) => this.recent.get(e.key) === e);
+      this.head = 0;
+    }
   }
 
   forget(key: string): void {
@@ -40,7 +58,7 @@ export class SchedulingRecords {
   }
 
   get(key: string): SchedulingRecord | undefined {
-    const list = this.pending.get(key) ?? this.recent.get(key);
+    const list = this.pending.get(key) ?? this.recent.get(key)?.list;
     if (!list) return undefined;
     return { attempts: list.map(expand) };
   }
@@ -49,6 +67,8 @@ export class SchedulingRecords {
     return { pending: this.pending.size, recent: this.recent.size };
   }
 }
+
+type Recent = { key: string; list: Attempt[] };
 
 function expand(a: Attempt): SchedulingRecord['attempts'][number] {
   const m = a.count;
