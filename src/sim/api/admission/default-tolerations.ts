@@ -17,6 +17,11 @@ function covers(t: any, key: string): boolean {
   return effectOk && (t.key === key || !t.key);
 }
 
+function covered(tolerations: readonly unknown[], key: string): boolean {
+  for (let i = 0; i < tolerations.length; i++) if (covers(tolerations[i], key)) return true;
+  return false;
+}
+
 export const defaultTolerationSecondsPlugin: AdmissionPlugin = {
   name: 'DefaultTolerationSeconds',
   kinds: ['Pod'],
@@ -24,6 +29,8 @@ export const defaultTolerationSecondsPlugin: AdmissionPlugin = {
   default(pod) {
     if (!isPlainObject(pod.spec)) return;
     const tolerations: any[] = Array.isArray(pod.spec.tolerations) ? pod.spec.tolerations : [];
+    // Every pod is written with both tolerations after its first write: answer that case without arrays.
+    if (covered(tolerations, NOT_READY_TAINT) && covered(tolerations, UNREACHABLE_TAINT)) return;
     const add = [NOT_READY_TAINT, UNREACHABLE_TAINT]
       .filter((key) => !tolerations.some((t) => covers(t, key)))
       .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS }));

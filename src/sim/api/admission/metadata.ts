@@ -40,11 +40,16 @@ export function nameRule(kind: string): NameValidator {
 /** Drop `null` members everywhere: Go's decoder leaves a null field at its zero value (unset). */
 export function dropNulls(v: unknown): void {
   if (Array.isArray(v)) {
-    for (const x of v) if (typeof x === 'object' && x !== null) dropNulls(x);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null) dropNulls(x);
+    }
     return;
   }
   if (!isPlainObject(v)) return;
-  for (const k of Object.keys(v)) {
+  // for-in rather than Object.keys: no key array per object (this walks every object written). Deleting
+  // the member being visited is allowed during for-in; plain JSON has no inherited enumerable members.
+  for (const k in v) {
     const x = v[k];
     if (x === null || x === undefined) delete v[k];
     else if (x instanceof Date) v[k] = x.toISOString().replace(/\.\d{3}Z$/, 'Z');

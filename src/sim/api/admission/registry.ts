@@ -23,13 +23,18 @@ export type AdmissionPlugin = {
 
 export class AdmissionChain {
   private readonly plugins: AdmissionPlugin[] = [];
+  /** Each kind's plugins in registration order; keyed on the kind, emptied by every register. */
+  private readonly byKind = new Map<string, AdmissionPlugin[]>();
 
   register(...plugins: AdmissionPlugin[]): void {
     this.plugins.push(...plugins);
+    this.byKind.clear();
   }
 
   private forKind(kind: string): AdmissionPlugin[] {
-    return this.plugins.filter((p) => p.kinds === '*' || p.kinds.includes(kind));
+    let list = this.byKind.get(kind);
+    if (!list) this.byKind.set(kind, (list = this.plugins.filter((p) => p.kinds === '*' || p.kinds.includes(kind))));
+    return list;
   }
 
   defaults(obj: KObject, old: KObject | undefined, ctx: EngineContext): void {
