@@ -8,7 +8,7 @@ import type { EngineContext } from '../context';
 import type { Change, KObject, OwnerReference } from '../api/types';
 import { keyOf } from '../api/types';
 import { WorkQueue } from './workqueue';
-import type { EventType } from '../api/events';
+import type { EventSource, EventType } from '../api/events';
 
 export type ReconcileResult = void | { requeueAfter?: number };
 
@@ -58,6 +58,9 @@ export abstract class Controller {
   }
 
   protected event(obj: KObject, type: EventType, reason: string, message: string): void {
-    this.ctx.events.record(obj, type, reason, message, { component: this.name });
+    this.ctx.events.record(obj, type, reason, message, (this.eventSource ??= { component: this.name }));
   }
+
+  /** The source of this controller's events, made once: the name never changes and the recorder only reads it. */
+  private eventSource?: EventSource;
 }

@@ -165,9 +165,11 @@ export class ReplicaSetController extends Controller {
       let failure: ManageError | undefined;
       let prefix = `${rs.metadata.name}-`;
       if (prefix.length > MAX_GENERATE_NAME_PREFIX) prefix = prefix.slice(0, MAX_GENERATE_NAME_PREFIX);
+      // One input for every create of this sync: the API server copies it and never edits it.
+      const input = podFromTemplate(rs.spec?.template, rs, prefix);
       slowStartBatch(count, 1, () => {
         try {
-          const pod = this.ctx.api.create(podFromTemplate(rs.spec?.template, rs, prefix));
+          const pod = this.ctx.api.create(input);
           this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
           return true;
         } catch (e) {

@@ -215,13 +215,15 @@ export class PodWorker {
   kick(): void {
     if (this.syncQueued || this.finished) return;
     this.syncQueued = true;
-    this.ctx.clock.after(0, () =>
-      this.kubelet.run(() => {
-        this.syncQueued = false;
-        this.sync();
-      }),
-    );
+    this.ctx.clock.after(0, (this.queuedSync ??= () => this.kubelet.run((this.runQueuedSync ??= () => {
+      this.syncQueued = false;
+      this.sync();
+    }))));
   }
+
+  /** What a kick schedules, made once per worker (a pod is kicked at every step): no state of its own. */
+  private queuedSync?: () => void;
+  private runQueuedSync?: () => void;
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: ContainerState): void {
     this.kubelet.event(this.pod, type, reason, message, c?.fieldPath);
@@ -476,7 +478,7 @@ export class PodWorker {
       return;
     }
     if (present && policy !== 'Always' && def) {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c);
+      this.event('Normal', 'Pulled', alreadyPresentMessage(image), c);
       this.create(c, ref, def);
       return;
     }
@@ -488,7 +490,7 @@ export class PodWorker {
     // A retried pull keeps showing the last failure (ImagePullBackOff) until it succeeds or fails
     // again, as the kubelet reports it; only the first pull shows ContainerCreating.
     if (!c.pull) c.waiting = { reason: c.init ? 'PodInitializing' : 'ContainerCreating' };
-    this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
+    this.event('Normal', 'Pulling', pullingMessage(image), c);
     this.dirty();
     const epoch = ++c.epoch;
     this.kubelet.pull(ref, def, (result) => {
@@ -562,14 +564,14 @@ export class PodWorker {
     const p = plan(def, command, args);
     c.containerID = `containerd://${this.kubelet.random.hex(64)}`;
     c.run = run;
-    this.event('Normal', 'Created', `Created container ${c.name}`, c);
+    this.event('Normal', 'Created', createdMessage(c.name), c);
     const startedAt = this.ctx.clock.iso();
     if ('startError' in p) {
       this.event('Warning', 'Failed', `Error: ${p.startError}`, c);
       this.finishRun(c, { exitCode: 128, reason: 'StartError', message: p.startError, startedAt: '1970-01-01T00:00:00Z', finishedAt: startedAt, containerID: c.containerID });
       return;
     }
-    this.event('Normal', 'Started', `Started container ${c.name}`, c);
+    this.event('Normal', 'Started', startedMessage(c.name), c);
     c.step = 'running';
     c.startedAt = startedAt;
     c.stopReason = undefined;
@@ -1074,3 +1076,22 @@ export function goDuration(ms: number): string {
   const s = (ms % 60_000) / 1000;
   return `${h ? `${h}h` : ''}${m}m${trim(s)}s`;
 }
+
+/**
+ * Event messages every pod of a workload repeats (same image, same container name), each text
+ * built once. Keyed on the image reference or container name the message is made of, so a cached
+ * text is always the one a fresh build would give.
+ */
+function messageCache(build: (key: string) => string): (key: string) => string {
+  const texts = new Map<string, string>();
+  return (key) => {
+    let text = texts.get(key);
+    if (text === undefined) texts.set(key, (text = build(key)));
+    return text;
+  };
+}
+
+const alreadyPresentMessage = messageCache((image) => `Container image "${image}" already present on machine`);
+const pullingMessage = messageCache((image) => `Pulling image "${image}"`);
+const createdMessage = messageCache((name) => `Created container ${name}`);
+const startedMessage = messageCache((name) => `Started container ${name}`);
