@@ -56,4 +56,30 @@ describe('equivalence cache', () => {
     expect(h.nodeOf('other-value')).toBeUndefined();
     expect(h.nodeOf('tolerant-2')).toBe('a');
   });
+
+  it('sees a PreferNoSchedule taint added between two pods of one shape whose taint scores were all 0', () => {
+    const h = new Harness();
+    for (const name of ['a', 'b', 'c']) h.node({ name, cpu: '8' });
+    for (const name of ['a', 'b', 'c']) h.pod({ name: `web-${name}`, cpu: '100m', nodeName: name });
+    h.pod({ name: 'web-1', cpu: '100m' });
+    h.advance(100);
+    const scores = (pod: string) => {
+      const attempts = h.scheduler.record('default', pod)!.attempts;
+      const last = attempts[attempts.length - 1];
+      return Object.fromEntries(last.nodes.map((n) => [n.node, n.scores.find((s) => s.plugin === 'TaintToleration')?.score]));
+    };
+    expect(scores('web-1')).toEqual({ a: 100, b: 100, c: 100 });
+    const first = h.nodeOf('web-1')!;
+    const others = ['a', 'b', 'c'].filter((n) => n !== first);
+    // Both other nodes get a PreferNoSchedule taint: the next pod of the shape goes back to the first node.
+    for (const name of others) {
+      h.ctx.api.mutate('Node', undefined, name, (n) => {
+        n.spec = { ...n.spec, taints: [{ key: 'spot', value: 'true', effect: 'PreferNoSchedule' }] };
+      });
+    }
+    h.pod({ name: 'web-2', cpu: '100m' });
+    h.advance(100);
+    expect(scores('web-2')).toEqual({ [first]: 100, [others[0]]: 0, [others[1]]: 0 });
+    expect(h.nodeOf('web-2')).toBe(first);
+  });
 });

@@ -29,8 +29,27 @@ export class EquivalenceClass {
   scored: Int32Array = new Int32Array(0);
   /** Raw scores by node id × scorer slot. */
   score: Float64Array = new Float64Array(0);
+  /**
+   * By slot: how many entries of `score` in that slot are not 0, stale ones and never computed
+   * ones (0) included; kept by every write to `score`. While it is 0, every node's cached score
+   * in the slot is 0 — a plugin with nothing to weigh for the class (no PreferNoSchedule taint,
+   * no image present) — and the framework need not copy them (see Framework.cachedScores).
+   */
+  readonly nonZero: Int32Array;
 
-  constructor(readonly scorerSlots: number) {}
+  /** Set node `id`'s raw score in `slot` (at `base` = id × scorerSlots). */
+  setScore(base: number, slot: number, v: number): void {
+    const old = this.score[base + slot];
+    if (old !== v) {
+      if (old === 0) this.nonZero[slot]++;
+      else if (v === 0) this.nonZero[slot]--;
+      this.score[base + slot] = v;
+    }
+  }
+
+  constructor(readonly scorerSlots: number) {
+    this.nonZero = new Int32Array(scorerSlots);
+  }
 
   /** Make room for node ids below `n`. */
   ensure(n: number): void {

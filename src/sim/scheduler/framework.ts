@@ -182,6 +182,8 @@ export class Framework {
    * seven times per pod on 1,000 nodes).
    */
   private readonly feasibleScratchNodes: NodeInfo[] = [];
+  /** A column of one score, to normalise a column of equal scores with. */
+  private readonly oneScore: number[] = [0];
   /** Scorer sets by the bit mask of the plugins that ran. */
   private readonly scorerSets = new Map<number, ScorerSet>();
 
@@ -328,14 +330,30 @@ export class Framework {
     if (f) {
       const scratch = fitLength(this.scoreScratch, f);
       // The node-local scorers' raw scores, from the equivalence cache, in one pass over the nodes.
-      const local = eq ? this.cachedScores(eq, ran, state, pod, feasible) : undefined;
+      // (-1: none of them is node-local.) `zero`: the slots whose raw scores are all 0, not copied.
+      const zero = eq ? this.cachedScores(eq, ran, state, pod, feasible) : -1;
       for (let p = 0; p < ran.length; p++) {
         const { plugin, weight } = this.scorers[ran[p]];
-        const slot = local ? this.scorerSlot[ran[p]] : -1;
-        const scores = slot >= 0 ? this.localColumns[slot] : scratch;
-        if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
-        plugin.normalize?.(state, pod, scores, feasible);
+        const slot = zero >= 0 ? this.scorerSlot[ran[p]] : -1;
         const base = o + m + p * m;
+        let scores: number[];
+        if (slot >= 0 && zero & (1 << slot)) {
+          // Every raw score is 0: normalised as one score when the plugin's normalize allows it.
+          if (!plugin.normalize || plugin.normalizesByValue) {
+            const one = this.oneScore;
+            one[0] = 0;
+            plugin.normalize?.(state, pod, one, feasible);
+            const v = one[0] > 100 ? 100 : one[0] > 0 ? one[0] | 0 : 0;
+            bytes.fill(v, base, base + m);
+            if (f < m && v) for (let r = 0; r < m - f; r++) bytes[base + rejectedAt[r]] = 0;
+            continue;
+          }
+          scores = this.localColumns[slot].fill(0);
+        } else {
+          scores = slot >= 0 ? this.localColumns[slot] : scratch;
+          if (slot < 0) plugin.scoreNodes(state, pod, feasible, scores);
+        }
+        plugin.normalize?.(state, pod, scores, feasible);
         // A plugin that gave every feasible node the same score (no taints to weigh, no image
         // anywhere, equal allocations, …): its bytes are all that value, and its weighted score is
         // left out of the totals, which only rank the nodes — the same amount added to every total
@@ -425,13 +443,17 @@ export class Framework {
   /**
    * The raw scores of the node-local plugins among the scorers at `ran`, into `localColumns` (by slot), taken
    * from the equivalence class for nodes whose generation has not moved since it computed them
-   * all, computed (and kept) for the others. Returns false when none of them is node-local.
+   * all, computed (and kept) for the others. Returns the bit mask of the slots whose scores are all
+   * 0 (their columns left unwritten), or -1 when none of the scorers is node-local.
    */
-  private cachedScores(eq: EquivalenceClass, ran: readonly number[], state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
+  private cachedScores(eq: EquivalenceClass, ran: readonly number[], state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): number {
     const plugins: ScorePlugin[] = [];
     const columns: number[][] = [];
     const slotList: number[] = [];
     let mask = 0;
+    // The slots whose every cached score is 0 (EquivalenceClass.nonZero): their columns are not
+    // written while the nodes' scores stay 0; the first that is not fills in the zeros before it.
+    let zero = 0;
     for (const k of ran) {
       const slot = this.scorerSlot[k];
       if (slot < 0) continue;
@@ -439,8 +461,9 @@ export class Framework {
       slotList.push(slot);
       columns.push(fitLength(this.localColumns[slot], nodes.length));
       mask |= 1 << slot;
+      if (eq.nonZero[slot] === 0) zero |= 1 << slot;
     }
-    if (!plugins.length) return false;
+    if (!plugins.length) return -1;
     const slots = eq.scorerSlots;
     const count = plugins.length;
     for (let i = 0; i < nodes.length; i++) {
@@ -448,13 +471,19 @@ export class Framework {
       const id = node.id;
       const base = id * slots;
       if (id >= 0 && eq.scoreAt[id] === node.generation && (eq.scored[id] & mask) === mask) {
-        for (let j = 0; j < count; j++) columns[j][i] = eq.score[base + slotList[j]];
+        for (let j = 0; j < count; j++) if (!(zero & (1 << slotList[j]))) columns[j][i] = eq.score[base + slotList[j]];
         continue;
       }
       for (let j = 0; j < count; j++) {
         const v = plugins[j].score(state, pod, node);
+        const bit = 1 << slotList[j];
+        if (zero & bit) {
+          if (v === 0) continue; // (the cached score is 0 already)
+          columns[j].fill(0, 0, i);
+          zero &= ~bit;
+        }
         columns[j][i] = v;
-        if (id >= 0) eq.score[base + slotList[j]] = v;
+        if (id >= 0) eq.setScore(base, slotList[j], v);
       }
       if (id >= 0) {
         // The slots computed at this generation: these, and those computed before if it has not moved.
@@ -462,7 +491,7 @@ export class Framework {
         eq.scoreAt[id] = node.generation;
       }
     }
-    return true;
+    return zero;
   }
 
   private preFilterFailure(_pod: PodInfo, allNodes: readonly NodeInfo[], f: Failure, plugin: string, state: CycleState, now: number): CycleResult {

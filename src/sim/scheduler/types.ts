@@ -146,6 +146,12 @@ export interface ScorePlugin extends Plugin {
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void;
   /** Rescale raw scores in place to 0–100. Without it, scores must already be 0–100. */
   normalize?(state: CycleState, pod: PodInfo, scores: number[], nodes: readonly NodeInfoView[]): void;
+  /**
+   * Set when `normalize` reads only the scores, and turns scores that are all one value into scores
+   * that are all one value, the same however many there are (defaultNormalize: it reads their max):
+   * the framework then normalises a single score for a column of equal ones.
+   */
+  normalizesByValue?: boolean;
 }
 
 export const MAX_NODE_SCORE = 100;

@@ -87,6 +87,8 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin 
     return s;
   }
 
+  readonly normalizesByValue = true;
+
   normalize(_state: CycleState, _pod: PodInfo, scores: number[]): void {
     defaultNormalize(scores, false);
   }

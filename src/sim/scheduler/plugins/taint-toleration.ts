@@ -42,6 +42,8 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
     return n;
   }
 
+  readonly normalizesByValue = true;
+
   normalize(_state: unknown, _pod: PodInfo, scores: number[]): void {
     defaultNormalize(scores, true);
   }
