@@ -113,4 +113,22 @@ describe('ApiServer', () => {
     }, { shallow: true })!;
     expect(c.data).toEqual({ k: 'w' });
   });
+
+  it('a mutate marked changed is written and told without the store comparing; an unmarked identical one is dropped', () => {
+    const { api, store } = setup();
+    const a = api.create(cm('a', { k: 'v' }));
+    const seen: string[] = [];
+    store.watch('ConfigMap', (ch) => seen.push(`${ch.type} ${ch.object.data?.k} ${ch.object.metadata.resourceVersion}`));
+    const same = api.mutate('ConfigMap', 'default', 'a', (d) => {
+      d.data = { k: 'v' };
+    }, { shallow: true })!;
+    expect(same).toBe(a);
+    const b = api.mutate('ConfigMap', 'default', 'a', (d) => {
+      d.data = { k: 'w' };
+    }, { shallow: true, changed: true })!;
+    expect(b.data).toEqual({ k: 'w' });
+    expect(Number(b.metadata.resourceVersion)).toBeGreaterThan(Number(a.metadata.resourceVersion));
+    expect(store.get('ConfigMap', 'default', 'a')).toBe(b);
+    expect(seen).toEqual([`MODIFIED w ${b.metadata.resourceVersion}`]);
+  });
 });

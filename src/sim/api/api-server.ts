@@ -12,6 +12,19 @@ import { resourceForKind, type ResourceDef } from './resources';
 import { ApiError, type KObject, type NewObject } from './types';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+export type MutateOptions = {
+  /**
+   * Only the top level and metadata are copied; `fn` must replace, never edit in place, anything deeper.
+   */
+  shallow?: boolean;
+  /**
+   * The caller has already found the new value unequal (by deepEqual) to the stored one in a member
+   * that `fn` assigns — e.g. the kubelet compares the pod status it built with the stored status — so
+   * the whole draft differs from the stored object and the store need not compare again. Pass it only
+   * when that holds: an unchanged write must still be dropped and tell no one.
+   */
+  changed?: boolean;
+};
 export type DeleteOptions = { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number };
 
 /** Namespaces the API server refuses to delete. */
@@ -106,7 +119,7 @@ export class ApiServer {
    * a private copy; returning false abandons the write. No validation: these writers are trusted.
    * Returns the stored object, or undefined if it no longer exists.
    */
-  mutate(kind: string, namespace: string | undefined, name: string, fn: (draft: KObject) => void | boolean, opts: { shallow?: boolean } = {}): KObject | undefined {
+  mutate(kind: string, namespace: string | undefined, name: string, fn: (draft: KObject) => void | boolean, opts: MutateOptions = {}): KObject | undefined {
     const old = this.ctx.store.get(kind, namespace, name);
     if (!old) return undefined;
     // shallow: only the top level and metadata are copied; `fn` must replace, never edit in place,
@@ -114,7 +127,7 @@ export class ApiServer {
     const draft = opts.shallow ? shallowDraft(old) : clone(old);
     if (fn(draft) === false) return old;
     this.keepIdentity(draft, old, this.def(kind));
-    return this.store(draft, old);
+    return this.store(draft, old, opts.changed === true);
   }
 
   delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KObject | undefined {
@@ -188,13 +201,13 @@ export class ApiServer {
   }
 
   /** Write, or finish a deletion when the last finalizer is gone. */
-  private store(obj: KObject, _old: KObject): KObject {
+  private store(obj: KObject, _old: KObject, changed = false): KObject {
     if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && obj.kind !== 'Pod' && obj.kind !== 'Namespace') {
       this.ctx.store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
       return obj;
     }
     if (obj.metadata.finalizers && !obj.metadata.finalizers.length) delete obj.metadata.finalizers;
-    return this.ctx.store.replace(obj);
+    return this.ctx.store.replace(obj, changed);
   }
 
   private checkNamespace(ns: string): void {

@@ -194,14 +194,15 @@ export class ObjectStore {
 
   /**
    * Replace an object. The resourceVersion moves only when something really changed; an identical
-   * write returns the stored object and tells no one.
+   * write returns the stored object and tells no one. `changed`: the caller has proved the object
+   * differs from the stored one (not deepEqual), so the comparison is skipped.
    */
-  replace(obj: KObject): KObject {
+  replace(obj: KObject, changed = false): KObject {
     const entry = this.kinds.get(obj.kind)?.get(obj.metadata.namespace ?? CLUSTER)?.get(obj.metadata.name);
     if (!entry) throw new Error(`store: ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} missing`);
     const old = entry.obj;
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (deepEqual(old, obj)) return old;
+    if (!changed && deepEqual(old, obj)) return old;
     obj.metadata.resourceVersion = this.nextResourceVersion();
     if (FREEZE) deepFreeze(obj);
     if (obj.metadata.uid !== old.metadata.uid) {

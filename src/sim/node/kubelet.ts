@@ -223,6 +223,17 @@ export class Kubelet {
 
   /** status.images: the largest first, as the kubelet reports them. */
   private imageList(): { names: string[]; sizeBytes: number }[] {
+    // Keyed on how many images the node has: images are only ever added (never replaced or
+    // removed) and the catalog is fixed, so the same count means the same list.
+    if (this.imageListFor === this.images.size && this.imageListValue) return this.imageListValue;
+    this.imageListFor = this.images.size;
+    return (this.imageListValue = this.buildImageList());
+  }
+
+  private imageListFor = -1;
+  private imageListValue?: { names: string[]; sizeBytes: number }[];
+
+  private buildImageList(): { names: string[]; sizeBytes: number }[] {
     const byId = new Map<string, { names: string[]; sizeBytes: number }>();
     for (const ref of this.images.values()) {
       const def = this.catalog.lookup(ref);
@@ -356,7 +367,8 @@ export class Kubelet {
       (p) => {
         p.status = status;
       },
-      { shallow: true },
+      // changed: the status was just found unequal to the stored one (the store would compare again).
+      { shallow: true, changed: true },
     );
   }
 
