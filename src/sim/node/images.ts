@@ -261,8 +261,13 @@ export class ImageCatalog {
 
   /** The image-id digest of a resolved reference. */
   imageID(ref: ImageRef): string {
-    return `${ref.repository}@${ref.digest ?? digestOf(ref.repository, ref.tag)}`;
+    let id = this.ids.get(ref);
+    if (id === undefined) this.ids.set(ref, (id = `${ref.repository}@${ref.digest ?? digestOf(ref.repository, ref.tag)}`));
+    return id;
   }
+
+  /** imageID per reference object: a reference is never edited and its ID depends on it alone. */
+  private readonly ids = new WeakMap<ImageRef, string>();
 
   /** Every reference that is pre-pulled on every node. */
   systemImages(): ImageRef[] {

@@ -1069,7 +1069,10 @@ export function imageLabel(image: string): string {
 /** A duration as Go's time.Duration prints it: `500ms`, `2.345s`, `1m5s`, `5m0s`. */
 export function goDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  const trim = (n: number) => String(Number(n.toFixed(3)));
+  // Whole milliseconds (every duration the kubelet measures) divide to a number that already prints
+  // with at most three decimals, exactly as the rounded text would: no toFixed round trip.
+  const whole = Number.isInteger(ms);
+  const trim = (n: number) => (whole ? String(n) : String(Number(n.toFixed(3))));
   if (ms < 60_000) return `${trim(ms / 1000)}s`;
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
