@@ -87,4 +87,28 @@ describe('ObjectStore', () => {
     expect(names('byNode', 'n1')).toBe('d');
     expect(s.getByUid('uid-default-d')?.metadata.name).toBe('d');
   });
+
+  it('finds events by uid as it finds other objects, and not once they are removed or replaced by another uid', () => {
+    const s = new ObjectStore();
+    const event = (name: string, uid: string): KObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default', uid, resourceVersion: '', creationTimestamp: '' }, reason: 'Pulled' });
+    s.add(pod('a'));
+    const e1 = s.add(event('a.1', 'ev-1'));
+    const e2 = s.add(event('a.2', 'ev-2'));
+    expect(s.getByUid('uid-default-a')?.metadata.name).toBe('a');
+    expect(s.getByUid('ev-1')).toBe(e1);
+    s.remove('Event', 'default', 'a.2');
+    const e3 = s.add(event('a.3', 'ev-3'));
+    s.remove('Event', 'default', 'a.3');
+    expect(s.getByUid('ev-2')).toBeUndefined();
+    expect(s.getByUid('ev-3')).toBeUndefined();
+    expect(e2.metadata.name).toBe('a.2');
+    expect(e3.metadata.name).toBe('a.3');
+    const e4 = s.add(event('a.4', 'ev-4'));
+    const e4b = s.replace(event('a.4', 'ev-4b'));
+    expect(s.getByUid('ev-4')).toBeUndefined();
+    expect(s.getByUid('ev-4b')).toBe(e4b);
+    expect(e4).not.toBe(e4b);
+    expect(s.getByUid('nope')).toBeUndefined();
+    expect(s.getByUid('ev-1')).toBe(e1);
+  });
 });

@@ -27,6 +27,8 @@ type Entry = {
   links: Link[][];
   /** The kind's index list `links` follows (a later addIndex makes a new list: see relink). */
   indexes: Index[] | undefined;
+  /** False once removed (an Event waiting in `uidPending` must not enter the uid map after that). */
+  live: boolean;
 };
 
 /**
@@ -52,6 +54,13 @@ export class ObjectStore {
   /** The indexes that apply to each kind (its own and '*'), built on first use. */
   private readonly kindIndexes = new Map<string, Index[]>();
   private readonly byUid = new Map<string, Entry>();
+  /**
+   * Events not yet in `byUid`, in the order they were added. An Event owns nothing, so a uid lookup
+   * (the garbage collector's, a Job's, for owners) finds what it looks for without them; tens of
+   * thousands of events would each cost an insert into the big uid map. A lookup that misses moves
+   * them all into the map first, so getByUid answers exactly as if they had been put there on add.
+   */
+  private uidPending: Entry[] = [];
 
   /** The latest resourceVersion handed out. */
   get resourceVersion(): number {
@@ -67,6 +76,11 @@ export class ObjectStore {
   }
 
   getByUid(uid: string): KObject | undefined {
+    const entry = this.byUid.get(uid);
+    if (entry || !this.uidPending.length) return entry?.obj;
+    const pending = this.uidPending;
+    this.uidPending = [];
+    for (const e of pending) if (e.live) this.byUid.set(e.obj.metadata.uid, e);
     return this.byUid.get(uid)?.obj;
   }
 
@@ -183,9 +197,10 @@ export class ObjectStore {
   /** Put a new object into its namespace map, the uid map and its index buckets. */
   private insert(m: Map<string, Entry>, obj: KObject): void {
     const list = this.indexesFor(obj.kind);
-    const entry: Entry = { obj, links: NO_MEMO[list.length] ??= new Array<Link[]>(list.length).fill(NO_LINKS), indexes: list };
+    const entry: Entry = { obj, links: NO_MEMO[list.length] ??= new Array<Link[]>(list.length).fill(NO_LINKS), indexes: list, live: true };
     m.set(obj.metadata.name, entry);
-    this.byUid.set(obj.metadata.uid, entry);
+    if (obj.kind === 'Event') this.uidPending.push(entry);
+    else this.byUid.set(obj.metadata.uid, entry);
     for (let i = 0; i < list.length; i++) {
       const values = distinct(list[i].fn(obj));
       if (values.length) setLinks(entry, i, linksNew(list[i], values, entry));
@@ -250,6 +265,7 @@ export class ObjectStore {
     if (!m || !entry) return undefined;
     const old = entry.obj;
     m.delete(name);
+    entry.live = false;
     this.byUid.delete(old.metadata.uid);
     this.unlinkAll(entry);
     this.emit({ type: 'DELETED', object: old });
