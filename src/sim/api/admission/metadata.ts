@@ -12,6 +12,7 @@ import {
   isDNS1123Label,
   isDNS1123Subdomain,
   isPathSegmentName,
+  memoValid,
   nameIs,
   validateAnnotations,
   validateLabels,
@@ -35,6 +36,18 @@ const NAME_RULES: Record<string, NameValidator> = {
 
 export function nameRule(kind: string): NameValidator {
   return NAME_RULES[kind] ?? subdomain;
+}
+
+/**
+ * Each name rule's generateName check, remembering valid prefixes (see memoValid): keyed on the rule
+ * and the prefix, all the check reads. Names themselves are unique and are checked every time.
+ */
+const generateNameChecks = new Map<NameValidator, (prefix: string) => string[]>();
+
+function generateNameErrors(rule: NameValidator, prefix: string): string[] {
+  let check = generateNameChecks.get(rule);
+  if (!check) generateNameChecks.set(rule, (check = memoValid((p) => rule(p, true))));
+  return check(prefix);
 }
 
 /** Drop `null` members everywhere: Go's decoder leaves a null field at its zero value (unset). */
@@ -62,7 +75,7 @@ export function validateObjectMeta(obj: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const rule = nameRule(obj.kind);
   if (!m.name && !m.generateName) errs.push(required(['metadata', 'name'], 'name or generateName is required'));
-  if (m.generateName) for (const e of rule(m.generateName, true)) errs.push(invalid(['metadata', 'generateName'], m.generateName, e));
+  if (m.generateName) for (const e of generateNameErrors(rule, m.generateName)) errs.push(invalid(['metadata', 'generateName'], m.generateName, e));
   if (m.name) for (const e of rule(m.name, false)) errs.push(invalid(['metadata', 'name'], m.name, e));
   if (m.namespace) for (const e of isDNS1123Label(m.namespace)) errs.push(invalid(['metadata', 'namespace'], m.namespace, e));
   errs.push(...validateLabels(m.labels, ['metadata', 'labels']));

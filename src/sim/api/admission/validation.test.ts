@@ -157,3 +157,16 @@ describe('pod spec validation after a valid pod', () => {
     );
   });
 });
+
+describe('remembered valid strings', () => {
+  it('reports an invalid label or generateName every time, after the same valid ones were accepted', () => {
+    const c = createCluster();
+    const api = c.ctx.api;
+    const ok = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'web-', namespace: 'default', labels: { app: 'web' } } };
+    for (let i = 0; i < 3; i++) expect(api.create(ok).metadata.labels).toEqual({ app: 'web' });
+    for (let i = 0; i < 2; i++) {
+      expect(() => api.create({ ...ok, metadata: { ...ok.metadata, labels: { app: 'web', tier: 'x y' } } })).toThrow('metadata.labels: Invalid value: "x y"');
+      expect(() => api.create({ ...ok, metadata: { ...ok.metadata, generateName: 'Web-' } })).toThrow('metadata.generateName: Invalid value: "Web-"');
+    }
+  });
+});

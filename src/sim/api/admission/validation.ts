@@ -210,13 +210,39 @@ export function goLabelSelector(sel: any): GoValue {
 const TOTAL_ANNOTATION_SIZE = 256 * 1024;
 
 /** Labels: qualified-name keys, label values (ValidateLabels). Errors name the map, point at the key. */
+/** The most strings a `memoValid` set keeps before it starts again (unique names must not fill memory). */
+const VALID_MEMO_MAX = 4096;
+
+/**
+ * A string check that remembers the strings it found valid. Keyed on the string alone, which is all
+ * the check reads, so a remembered string is valid for good; only valid answers are kept (an invalid
+ * string's messages are built again). A controller writes the same label keys and values, and the
+ * same generateName, on thousands of objects.
+ */
+export function memoValid(check: (v: string) => string[]): (v: string) => string[] {
+  const valid = new Set<string>();
+  return (v) => {
+    if (valid.has(v)) return [];
+    const errs = check(v);
+    if (!errs.length) {
+      if (valid.size >= VALID_MEMO_MAX) valid.clear();
+      valid.add(v);
+    }
+    return errs;
+  };
+}
+
+const labelKeyErrors = memoValid((k) => isQualifiedName(k));
+const labelValueErrors = memoValid((v) => isValidLabelValue(v));
+
 export function validateLabels(labels: unknown, path: FieldPath): FieldError[] {
   if (!isPlainObject(labels)) return [];
   const field = path.join('.');
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels)) {
-    for (const m of isQualifiedName(k)) errs.push(named(invalid([...path, k], k, m), field));
-    if (typeof v === 'string') for (const m of isValidLabelValue(v)) errs.push(named(invalid([...path, k], v, m), field));
+  for (const k in labels) {
+    const v = labels[k];
+    for (const m of labelKeyErrors(k)) errs.push(named(invalid([...path, k], k, m), field));
+    if (typeof v === 'string') for (const m of labelValueErrors(v)) errs.push(named(invalid([...path, k], v, m), field));
   }
   return errs;
 }
