@@ -48,7 +48,9 @@ export class Kubelet {
   private readonly inflight = new Map<string, number>();
   private pullFreeAt = 0;
   private deferred: (() => void)[] = [];
-  private readonly dirtyWorkers = new Set<PodWorker>();
+  private dirtyWorkers = new Set<PodWorker>();
+  /** The set a flush walks, swapped with dirtyWorkers (no list copied per flush). */
+  private flushing = new Set<PodWorker>();
   private flushTimer?: Timer;
   private leaseTimer?: Timer;
   private reportTimer?: Timer;
@@ -343,9 +345,12 @@ export class Kubelet {
   /** Write every changed pod status (once per instant, however many steps the pods took). */
   private flush(): void {
     if (!this.running) return;
-    const list = [...this.dirtyWorkers];
-    this.dirtyWorkers.clear();
+    // Workers dirtied while writing go into the fresh set, for the next flush.
+    const list = this.dirtyWorkers;
+    this.dirtyWorkers = this.flushing;
     for (const w of list) this.writeStatus(w);
+    list.clear();
+    this.flushing = list;
     if (this.nodeDirty) this.reportNodeStatus(false);
   }
 

@@ -44,9 +44,16 @@ export type Terminated = {
 
 type Backoff = { delay: number; lastUpdate: number };
 
+/**
+ * The waiting states with a reason alone, shared by every container: `waiting` is always replaced,
+ * never edited (the status memo compares it by identity, so sharing only makes it hit more often).
+ */
+const CONTAINER_CREATING = Object.freeze({ reason: 'ContainerCreating' });
+const POD_INITIALIZING = Object.freeze({ reason: 'PodInitializing' });
+
 export class ContainerState {
   step: Step = 'new';
-  waiting: { reason: string; message?: string } = { reason: 'ContainerCreating' };
+  waiting: { reason: string; message?: string } = CONTAINER_CREATING;
   startedAt?: string;
   terminated?: Terminated;
   lastTerminated?: Terminated;
@@ -172,7 +179,8 @@ export class PodWorker {
     this.startTime = pod.status?.startTime ?? kubelet.ctx.clock.iso();
     for (const c of pod.spec?.initContainers ?? []) this.containers.push(new ContainerState(c, true));
     for (const c of pod.spec?.containers ?? []) this.containers.push(new ContainerState(c, false));
-    for (const c of this.containers) if (c.init || (pod.spec?.initContainers ?? []).length) c.waiting = { reason: 'PodInitializing' };
+    const inits = pod.spec?.initContainers?.length;
+    for (const c of this.containers) if (c.init || inits) c.waiting = POD_INITIALIZING;
   }
 
   get namespace(): string {
@@ -489,7 +497,7 @@ export class PodWorker {
     c.step = 'pulling';
     // A retried pull keeps showing the last failure (ImagePullBackOff) until it succeeds or fails
     // again, as the kubelet reports it; only the first pull shows ContainerCreating.
-    if (!c.pull) c.waiting = { reason: c.init ? 'PodInitializing' : 'ContainerCreating' };
+    if (!c.pull) c.waiting = c.init ? POD_INITIALIZING : CONTAINER_CREATING;
     this.event('Normal', 'Pulling', pullingMessage(image), c);
     this.dirty();
     const epoch = ++c.epoch;
