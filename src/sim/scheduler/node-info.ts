@@ -19,6 +19,13 @@ export function topologyValue(node: NodeInfoView, key: string): string | undefin
 }
 
 export class NodeInfo implements NodeInfoView {
+  /**
+   * Moves on every change a plugin can see (the Node replaced, a pod added or removed): answers
+   * computed for this node at one generation hold for as long as it has not moved (equivalence.ts).
+   * Declared first so that it sits next to `id` in the object: the framework reads the two for
+   * each of hundreds of nodes per pod, and one cache line is fetched instead of two.
+   */
+  generation = 0;
   node: KObject;
   labels: Record<string, string> = {};
   hostname: string | undefined;
@@ -35,11 +42,6 @@ export class NodeInfo implements NodeInfoView {
   /** Pods on this node with any (anti-)affinity term, and with required anti-affinity. */
   readonly podsWithAffinity = new Map<string, PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Map<string, PodInfo>();
-  /**
-   * Moves on every change a plugin can see (the Node replaced, a pod added or removed): answers
-   * computed for this node at one generation hold for as long as it has not moved (equivalence.ts).
-   */
-  generation = 0;
 
   constructor(
     readonly name: string,
