@@ -134,8 +134,9 @@ function sameContribution(old: KObject, pod: KObject): boolean {
   return (
     old.metadata.labels === pod.metadata.labels &&
     isPodActive(old) === isPodActive(pod) &&
-    isPodReady(old) === isPodReady(pod) &&
-    controllerUid(old) === controllerUid(pod)
+    // The same conditions list (the kubelet keeps it when no condition changed) reads the same Ready.
+    (old.status?.conditions === pod.status?.conditions || isPodReady(old) === isPodReady(pod)) &&
+    (old.metadata.ownerReferences === pod.metadata.ownerReferences || controllerUid(old) === controllerUid(pod))
   );
 }
 
