@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeErrors, hasSchema } from './schema';
+import { canonicalizeQuantities, decodeErrors, hasSchema } from './schema';
 import { RESOURCES, apiVersionOf } from '../resources';
 import { parseManifests } from '../yaml';
 import { createCluster } from '../../index';
@@ -147,5 +147,38 @@ describe('strict decoding', () => {
       'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32',
     );
     expect(r2.error!.line).toBe(22);
+  });
+});
+
+describe('canonicalizeQuantities', () => {
+  it('rewrites quantities wherever the schema has them, in declared members and in maps, and leaves everything else as it was', () => {
+    const pod: Record<string, any> = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', labels: { size: '0.5' }, annotations: { cpu: '0.1' } },
+      spec: {
+        overhead: { cpu: '0.25' },
+        containers: [{ name: 'a', image: 'x', args: ['0.1'], resources: { requests: { cpu: '0.1', memory: '1.5Gi' }, limits: { cpu: 2, 'example.com/gpu': '1000' } } }],
+        initContainers: [{ name: 'i', image: 'x', resources: { limits: { memory: '1048576' } } }],
+        volumes: [{ name: 'v', emptyDir: { sizeLimit: '0.5Gi' } }, { name: 'w', configMap: { name: '0.1' } }],
+        unknownField: { cpu: '0.1' },
+      },
+    };
+    canonicalizeQuantities(pod);
+    expect(pod).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', labels: { size: '0.5' }, annotations: { cpu: '0.1' } },
+      spec: {
+        overhead: { cpu: '250m' },
+        containers: [{ name: 'a', image: 'x', args: ['0.1'], resources: { requests: { cpu: '100m', memory: '1536Mi' }, limits: { cpu: '2', 'example.com/gpu': '1k' } } }],
+        initContainers: [{ name: 'i', image: 'x', resources: { limits: { memory: '1048576' } } }],
+        volumes: [{ name: 'v', emptyDir: { sizeLimit: '512Mi' } }, { name: 'w', configMap: { name: '0.1' } }],
+        unknownField: { cpu: '0.1' },
+      },
+    });
+    const quota: Record<string, any> = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '0.5', pods: '10' } } };
+    canonicalizeQuantities(quota);
+    expect(quota.spec.hard).toEqual({ 'requests.cpu': '500m', pods: '10' });
   });
 });

@@ -275,11 +275,45 @@ function canonicalize(value: unknown, node: Schema, parent: Record<string | numb
     return;
   }
   if (!isPlainObject(value)) return;
-  const extra = schema.additionalProperties;
-  for (const k in value) {
-    const prop = schema.properties?.[k] ?? (extra && typeof extra === 'object' ? extra : undefined);
-    if (prop) canonicalize(value[k], prop, value, k);
+  const plan = planOf(schema);
+  if (plan.byKey) {
+    // A map of quantities (requests, limits, hard, …): every member may be one.
+    const extra = plan.byKey;
+    for (const k in value) canonicalize(value[k], schema.properties?.[k] ?? extra, value, k);
+    return;
   }
+  // Only the few members that can hold a quantity are looked at, not every member of the value.
+  for (let i = 0; i < plan.props.length; i++) {
+    const k = plan.props[i];
+    if (hasOwn.call(value, k)) canonicalize(value[k], plan.schemas[i], value, k);
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * What canonicalize looks at in an object of a (dereferenced) schema node: the declared members that
+ * can hold a quantity, or — when undeclared members may hold one (additionalProperties) — every
+ * member. A member whose schema holds no quantity is skipped by canonicalize anyway, so leaving it out
+ * changes nothing. Keyed on the schema node, which never changes.
+ */
+type Plan = { props: string[]; schemas: Schema[]; byKey: Schema | undefined };
+const plans = new WeakMap<Schema, Plan>();
+
+function planOf(schema: Schema): Plan {
+  let plan = plans.get(schema);
+  if (plan) return plan;
+  const extra = schema.additionalProperties;
+  const byKey = extra && typeof extra === 'object' && holdsQuantity(extra) ? extra : undefined;
+  plan = { props: [], schemas: [], byKey };
+  for (const [k, prop] of Object.entries(schema.properties ?? {})) {
+    if (holdsQuantity(prop)) {
+      plan.props.push(k);
+      plan.schemas.push(prop);
+    }
+  }
+  plans.set(schema, plan);
+  return plan;
 }
 
 /** The root schema node of each kind's definition (one per kind, not one per call). */
