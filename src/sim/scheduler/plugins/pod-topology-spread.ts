@@ -227,9 +227,47 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     return true;
   }
 
+  /**
+   * scoreWith for every node, a constraint at a time (its key, weight and counts read once, not per
+   * node): each node's terms are added in the same order as scoreWith adds them, so the sums are
+   * the same to the last bit.
+   */
   scoreNodes(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfoView[], out: number[]): void {
     const s = state.get(SCORE_STATE) as ScoreState;
-    for (let i = 0; i < nodes.length; i++) out[i] = this.scoreWith(s, nodes[i]);
+    const n = nodes.length;
+    for (let i = 0; i < n; i++) out[i] = 0;
+    for (let k = 0; k < s.constraints.length; k++) {
+      const key = s.constraints[k].topologyKey;
+      const w = s.weights[k];
+      const skew = s.constraints[k].maxSkew - 1;
+      const host = s.hosts[k];
+      if (host) {
+        const byId = host.byId;
+        for (let i = 0; i < n; i++) {
+          const node = nodes[i];
+          if (topologyValue(node, key) === undefined) continue;
+          const id = node.id;
+          const cnt = id < 0 ? (host.perNode.get(node.name) ?? 0) : id < byId.length ? byId[id] : 0;
+          out[i] += cnt * w + skew;
+        }
+        continue;
+      }
+      const counts = s.counts[k]!;
+      // Nodes of one domain often follow each other: the last domain's count is kept.
+      let last: string | undefined;
+      let lastCount = 0;
+      for (let i = 0; i < n; i++) {
+        const v = topologyValue(nodes[i], key);
+        if (v === undefined) continue;
+        if (v !== last) {
+          last = v;
+          lastCount = counts.get(v) ?? 0;
+        }
+        out[i] += lastCount * w + skew;
+      }
+    }
+    const ignored = s.ignored.size ? s.ignored : undefined;
+    for (let i = 0; i < n; i++) out[i] = ignored?.has(nodes[i].name) ? 0 : Math.round(out[i]);
   }
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfoView): number {
