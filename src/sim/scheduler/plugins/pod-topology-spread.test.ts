@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Harness } from '../testing/harness';
 import { buildPodInfo } from '../pod-info';
@@ -52,5 +53,45 @@ describe('PodTopologySpread default constraints, pod after pod', () => {
     h.node({ name: 'n2' });
     // raw: n2 = 2 × ln(4) + 2 = 4.77 → 5, n1 = 2; normalised 100 × (5 + 2 − s) / 5
     expect(scores('b', ['n1', 'n2'])).toEqual([100, 40]);
+  });
+});
+
+describe('PodTopologySpread scoreNodes', () => {
+  it('gives every node what score() gives it alone: zones, hostnames, nodes without the label, ignored nodes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ zone: fc.option(fc.constantFrom('z1', 'z2', 'z3'), { nil: undefined }), rack: fc.option(fc.constantFrom('r1', 'r2'), { nil: undefined }), pods: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (shapes, explicit) => {
+          const h = new Harness();
+          h.ctx.api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+          shapes.forEach((s, i) => {
+            const labels: Record<string, string> = {};
+            if (s.zone) labels['topology.kubernetes.io/zone'] = s.zone;
+            if (s.rack) labels.rack = s.rack;
+            h.node({ name: `n${i}`, labels });
+            for (let k = 0; k < s.pods; k++) h.pod({ name: `w${i}-${k}`, labels: { app: 'web' }, nodeName: `n${i}` });
+          });
+          const plugin = new PodTopologySpread(h.scheduler.cache, h.ctx.store);
+          const nodes = shapes.map((_, i) => h.scheduler.cache.nodes.get(`n${i}`)! as NodeInfoView);
+          const selector = { matchLabels: { app: 'web' } };
+          const spec = explicit
+            ? {
+                topologySpreadConstraints: [
+                  { maxSkew: 2, topologyKey: 'rack', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+                  { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+                ],
+              }
+            : undefined;
+          const p = buildPodInfo(h.pod({ name: 'new', labels: { app: 'web' }, spec }));
+          const state = new Map();
+          if (!plugin.preScore(state, p, nodes)) return;
+          const out = new Array<number>(nodes.length).fill(-1);
+          plugin.scoreNodes(state, p, nodes, out);
+          expect(out).toEqual(nodes.map((n) => plugin.score(state, p, n)));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
