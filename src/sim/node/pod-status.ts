@@ -149,14 +149,34 @@ export function podPhase(w: PodWorker): 'Pending' | 'Running' | 'Succeeded' | 'F
   return 'Pending';
 }
 
-/** `[a b]`: the names of the init containers not done (init) or of the app containers not ready. */
+/** `a b`: the names of the init containers not done (init) or of the app containers not ready. */
 function pendingNames(w: PodWorker, init: boolean): string {
   let out = '';
   for (const c of w.containers) {
     if (c.init !== init || (init ? initDone(c) : c.ready)) continue;
     out = out ? `${out} ${c.name}` : c.name;
   }
-  return `[${out}]`;
+  return out;
+}
+
+/**
+ * The condition messages naming pending containers, `… status: [a b]`, remembered per list of
+ * names (all the message is made of): every pod of a workload repeats the same few while it
+ * starts, on every status write. Bounded: forgotten wholesale past MAX_MESSAGES lists.
+ */
+const unreadyMessages = new Map<string, string>();
+const incompleteMessages = new Map<string, string>();
+const MAX_MESSAGES = 1000;
+
+function pendingMessage(w: PodWorker, init: boolean): string {
+  const names = pendingNames(w, init);
+  const cache = init ? incompleteMessages : unreadyMessages;
+  let text = cache.get(names);
+  if (text === undefined) {
+    if (cache.size >= MAX_MESSAGES) cache.clear();
+    cache.set(names, (text = `containers with ${init ? 'incomplete' : 'unready'} status: [${names}]`));
+  }
+  return text;
 }
 
 
@@ -206,7 +226,7 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
       if (!initDone(c)) initPending++;
     } else if (!c.ready) unready++;
   }
-  const unreadyMessage = !completed && unready ? `containers with unready status: ${pendingNames(w, false)}` : undefined;
+  const unreadyMessage = !completed && unready ? pendingMessage(w, false) : undefined;
   // One pass over the stored conditions: the first of each type the kubelet writes, and the others
   // (readiness gates, DisruptionTarget), kept once per type in their order.
   let sandbox: Condition | undefined;
@@ -239,7 +259,7 @@ export function buildPodStatus(w: PodWorker, pod: KObject, nowIso: string, nodeI
   const conditions: Condition[] = [
     condition(sandbox, 'PodReadyToStartContainers', w.sandboxReady, nowIso),
     initPending
-      ? condition(initialized, 'Initialized', false, nowIso, 'ContainersNotInitialized', `containers with incomplete status: ${pendingNames(w, true)}`)
+      ? condition(initialized, 'Initialized', false, nowIso, 'ContainersNotInitialized', pendingMessage(w, true))
       : condition(initialized, 'Initialized', true, nowIso, completed ? 'PodCompleted' : undefined),
     completed
       ? condition(ready, 'Ready', false, nowIso, 'PodCompleted')
