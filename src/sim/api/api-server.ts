@@ -63,13 +63,16 @@ export class ApiServer {
     obj.metadata = obj.metadata ?? ({} as KObject['metadata']);
     if (def.namespaced) obj.metadata.namespace = obj.metadata.namespace || 'default';
     else delete obj.metadata.namespace;
+    // A generated name was just found free (and nothing writes before the check below): no second look.
+    let generated = false;
     if (!obj.metadata.name && obj.metadata.generateName) {
       do obj.metadata.name = obj.metadata.generateName + this.ctx.random.suffix(5);
       while (this.ctx.store.get(obj.kind, obj.metadata.namespace, obj.metadata.name));
+      generated = true;
     }
     const name = obj.metadata.name ?? '';
     if (def.namespaced) this.checkNamespace(obj.metadata.namespace!);
-    if (name && this.ctx.store.get(obj.kind, obj.metadata.namespace, name)) {
+    if (name && !generated && this.ctx.store.get(obj.kind, obj.metadata.namespace, name)) {
       throw new ApiError('AlreadyExists', `${resourceName(def, obj.kind)} "${name}" already exists`);
     }
     obj.metadata.uid = this.ctx.random.uuid();
