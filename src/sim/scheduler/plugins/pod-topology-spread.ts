@@ -211,10 +211,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         if (v !== undefined) domains.set(v, 0);
       }
       if (domains.size) {
-        for (const [nodeName, n] of counter.perNode) {
-          const info = this.cache.nodes.get(nodeName);
-          const v = info ? topologyValue(info, c.topologyKey) : undefined;
-          if (v === undefined || !domains.has(v) || !this.eligible(c, pod, info!)) continue;
+        // The matching pods of the nodes the cache knows, read by id (SelectorCounter.byId equals
+        // perNode for them; pods on unknown nodes count in no domain): no lookup by name per node.
+        const byId = counter.byId;
+        for (const info of this.cache.nodeList()) {
+          const n = info.id < byId.length ? byId[info.id] : 0;
+          if (!n) continue;
+          const v = topologyValue(info, c.topologyKey);
+          if (v === undefined || !domains.has(v) || !this.eligible(c, pod, info)) continue;
           domains.set(v, domains.get(v)! + n);
         }
       }
