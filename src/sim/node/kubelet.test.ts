@@ -302,3 +302,28 @@ describe('probes', () => {
     expect(s.lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
   });
 });
+
+describe('node status images', () => {
+  it('lists each newly pulled image in size order, and a pod of an image already there leaves the list as it was', () => {
+    const h = harness();
+    const images = () => h.ctx.store.get('Node', undefined, 'node-1')!.status.images as { names: string[]; sizeBytes: number }[];
+    const line = (i: { names: string[]; sizeBytes: number }) => `${i.names.at(-1)} ${i.sizeBytes}`;
+    const before = images().map(line);
+    expect(before).toHaveLength(15);
+    h.create(podObject('a', 'nginx:1.25'));
+    h.advance(5000);
+    const one = images().map(line);
+    expect(one[1]).toBe('docker.io/library/nginx:1.25 70000000');
+    expect(one.filter((_, i) => i !== 1)).toEqual(before);
+    h.create(podObject('b', 'busybox:1.36'));
+    h.advance(5000);
+    const two = images().map(line);
+    expect(two[13]).toBe('docker.io/library/busybox:1.36 2160000');
+    expect(two.filter((_, i) => i !== 13)).toEqual(one);
+    // nginx:1.25 is present: the next pod pulls nothing new and the node reports the same images.
+    h.create(podObject('c', 'nginx:1.25'));
+    h.advance(5000);
+    expect(images().map(line)).toEqual(two);
+    expect(images()[1].names[0]).toMatch(/^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+  });
+});
