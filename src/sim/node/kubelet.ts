@@ -48,9 +48,14 @@ export class Kubelet {
   private readonly inflight = new Map<string, number>();
   private pullFreeAt = 0;
   private deferred: (() => void)[] = [];
-  private dirtyWorkers = new Set<PodWorker>();
-  /** The set a flush walks, swapped with dirtyWorkers (no list copied per flush). */
-  private flushing = new Set<PodWorker>();
+  /**
+   * The workers whose status is to be written, in the order they were first marked (a Set's order
+   * without a Set: one was cleared and grown again at every flush). A worker's dirtyAt is its place
+   * here, -1 when not listed; a worker let go before the flush leaves an empty place.
+   */
+  private dirtyWorkers: (PodWorker | undefined)[] = [];
+  /** The list a flush walks, swapped with dirtyWorkers (kept for its capacity). */
+  private flushing: (PodWorker | undefined)[] = [];
   private flushTimer?: Timer;
   private leaseTimer?: Timer;
   private reportTimer?: Timer;
@@ -89,7 +94,7 @@ export class Kubelet {
     this.deferred = [];
     for (const fn of deferred) fn();
     for (const w of this.workers.values()) w.kick();
-    if (this.dirtyWorkers.size) this.scheduleFlush();
+    if (this.dirtyWorkers.some((w) => w !== undefined)) this.scheduleFlush();
   }
 
   stop(): void {
@@ -319,7 +324,7 @@ export class Kubelet {
 
   forget(w: PodWorker): void {
     this.workers.delete(w.uid);
-    this.dirtyWorkers.delete(w);
+    this.unmarkDirty(w);
   }
 
   event(pod: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
@@ -330,32 +335,48 @@ export class Kubelet {
   private readonly eventSource: EventSource;
 
   markDirty(w: PodWorker): void {
-    this.dirtyWorkers.add(w);
+    if (w.dirtyAt < 0) w.dirtyAt = this.dirtyWorkers.push(w) - 1;
     this.scheduleFlush();
+  }
+
+  private unmarkDirty(w: PodWorker): void {
+    if (w.dirtyAt < 0) return;
+    this.dirtyWorkers[w.dirtyAt] = undefined;
+    w.dirtyAt = -1;
   }
 
   private scheduleFlush(): void {
     if (this.flushTimer || !this.running) return;
-    this.flushTimer = this.ctx.clock.after(0, () => {
-      this.flushTimer = undefined;
-      this.flush();
-    });
+    this.flushTimer = this.ctx.clock.after(0, this.flushTimerFired);
   }
+
+  /** What a scheduled flush runs, made once per kubelet. */
+  private readonly flushTimerFired = (): void => {
+    this.flushTimer = undefined;
+    this.flush();
+  };
 
   /** Write every changed pod status (once per instant, however many steps the pods took). */
   private flush(): void {
     if (!this.running) return;
-    // Workers dirtied while writing go into the fresh set, for the next flush.
+    // Every listed worker is written; those dirtied while writing go into the fresh list, for the next flush.
     const list = this.dirtyWorkers;
     this.dirtyWorkers = this.flushing;
-    for (const w of list) this.writeStatus(w);
-    list.clear();
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i];
+      if (w) w.dirtyAt = -1;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i];
+      if (w) this.writeStatus(w);
+    }
+    list.length = 0;
     this.flushing = list;
     if (this.nodeDirty) this.reportNodeStatus(false);
   }
 
   flushNow(w: PodWorker): void {
-    this.dirtyWorkers.delete(w);
+    this.unmarkDirty(w);
     this.writeStatus(w);
   }
 

@@ -163,6 +163,8 @@ export class PodWorker {
   /** Pending kubelet timers of this pod (see track). */
   timers?: Timers;
   private syncQueued = false;
+  /** Where the kubelet lists this worker for its next status write; -1 when not listed (kubelet.markDirty). */
+  dirtyAt = -1;
   private mountRetry?: Timer;
   /** spec.hostNetwork and spec.restartPolicy, read on every status write: taken from each new spec (update). */
   hostNetwork: boolean;
