@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLabelSelector, matches, parseSelector, SelectorParseError, selectorFromMap, parseFieldSelector } from './selectors';
+import { fromLabelSelector, matches, parseSelector, SelectorParseError, selectorFromMap, parseFieldSelector, sameLabels } from './selectors';
 
 describe('label selectors', () => {
   const web = { app: 'web', tier: 'front', env: 'prod' };
@@ -38,5 +38,17 @@ describe('label selectors', () => {
     const pod = { metadata: { name: 'a' }, spec: { nodeName: 'node-1' }, status: { phase: 'Running' } };
     expect(parseFieldSelector('spec.nodeName=node-1')(pod)).toBe(true);
     expect(parseFieldSelector('status.phase!=Running')(pod)).toBe(false);
+  });
+});
+
+describe('sameLabels', () => {
+  it('compares label sets, no labels being the empty set', () => {
+    expect(sameLabels({ a: '1', b: '2' }, { b: '2', a: '1' })).toBe(true);
+    expect(sameLabels({ a: '1' }, { a: '2' })).toBe(false);
+    expect(sameLabels({ a: '1' }, { a: '1', b: '2' })).toBe(false);
+    expect(sameLabels({ a: '1', b: '2' }, { a: '1' })).toBe(false);
+    expect(sameLabels(undefined, {})).toBe(true);
+    expect(sameLabels(undefined, { a: '1' })).toBe(false);
+    expect(sameLabels({ a: '1' }, undefined)).toBe(false);
   });
 });

@@ -12,6 +12,20 @@ export type Selector = { requirements: Requirement[]; matchesNothing?: boolean }
 export const EVERYTHING: Selector = { requirements: [] };
 export const NOTHING: Selector = { requirements: [], matchesNothing: true };
 
+/** Whether two label sets are equal (no labels and an empty set are the same). Cheap: no arrays. */
+export function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  let n = 0;
+  if (a) {
+    for (const k in a) {
+      if (b?.[k] !== a[k]) return false;
+      n++;
+    }
+  }
+  if (b) for (const _ in b) n--;
+  return n === 0;
+}
+
 export function matches(sel: Selector, labels: Record<string, string> | undefined): boolean {
   if (sel.matchesNothing) return false;
   const l = labels ?? {};

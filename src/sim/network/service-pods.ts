@@ -6,6 +6,7 @@
 import type { EngineContext } from '../context';
 import type { KObject } from '../api/types';
 import { deepEqual } from '../api/json';
+import { sameLabels } from '../api/selectors';
 
 const POD_LABEL_INDEX = 'network.podsByLabel';
 
@@ -118,17 +119,6 @@ export function endpointInputsChanged(old: KObject, pod: KObject): boolean {
   return false;
 }
 
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  let n = 0;
-  for (const k in a) {
-    if (a[k] !== b[k]) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
-}
 
 const SERVICES_WITH_SELECTOR = 'network.servicesWithSelector';
 

@@ -5,7 +5,7 @@
  * a selector come from counters kept up to date by the same watches (SelectorCounter).
  */
 import type { KObject } from '../api/types';
-import { matches, type Selector } from '../api/selectors';
+import { matches, sameLabels, type Selector } from '../api/selectors';
 import { deepEqual as jsonEqual } from '../api/json';
 import { buildPodInfo, milliOf, normalizeImage, podHasAffinity, unitsOf } from './pod-info';
 import { emptyResources, type NodeInfoView, type PodInfo, type Resources, type Taint } from './types';
@@ -386,15 +386,8 @@ export class SchedulerCache {
 /** Whether two versions of a pod are the same as far as placement goes (labels, spec, terminating). */
 function sameForScheduling(a: KObject, b: KObject, ignoreNodeName = false): boolean {
   if (a.spec === b.spec && a.metadata.labels === b.metadata.labels) return true;
-  if (!shallowEqualMap(a.metadata.labels, b.metadata.labels)) return false;
+  if (!sameLabels(a.metadata.labels, b.metadata.labels)) return false;
   if (ignoreNodeName) return a.spec?.containers === b.spec?.containers || (jsonEqual(a.spec?.containers, b.spec?.containers) && jsonEqual(a.spec?.initContainers, b.spec?.initContainers) && jsonEqual(a.spec?.overhead, b.spec?.overhead) && jsonEqual(a.spec?.affinity, b.spec?.affinity));
   return jsonEqual(a.spec, b.spec);
 }
 
-function shallowEqualMap(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const ka = a ? Object.keys(a) : [];
-  const kb = b ? Object.keys(b) : [];
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (a![k] !== b?.[k]) return false;
-  return true;
-}

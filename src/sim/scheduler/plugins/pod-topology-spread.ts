@@ -6,7 +6,7 @@
  * no constraints of its own that belongs to a Service, ReplicaSet, StatefulSet or
  * ReplicationController gets the system defaults: maxSkew 3 per hostname and 5 per zone, ScheduleAnyway.
  */
-import { fromLabelSelector, matches, selectorFromMap, type Requirement, type Selector } from '../../api/selectors';
+import { fromLabelSelector, matches, sameLabels, selectorFromMap, type Requirement, type Selector } from '../../api/selectors';
 import type { ObjectStore } from '../../api/store';
 import { controllerOf, type KObject } from '../../api/types';
 import { firstUntoleratedTaint } from '../helpers';
@@ -316,13 +316,3 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
   }
 }
 
-function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
-  if (a === b) return true;
-  let n = 0;
-  for (const k in a) {
-    if (a[k] !== b[k]) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
-}
