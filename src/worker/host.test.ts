@@ -22,6 +22,33 @@ describe('WorkerHost', () => {
     expect(first.upsert.some((v) => v.kind === 'Pod' && (v as PodView).name === 'etcd-control-plane')).toBe(true);
   });
 
+  it('while time runs, a command that changes the cluster gets its controllers\' reaction at once, and the clock pays the lead back', () => {
+    const { host } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment web --image=nginx:1.25 --replicas=0' });
+    for (let i = 0; i < 20; i++) host.tick(16);
+    const start = host.now;
+    const pods = () => host.handle('kubectl', { line: 'kubectl get pods -o name' }).stdout.trim().split('\n').filter(Boolean);
+    expect(pods()).toEqual([]);
+    expect(host.now).toBe(start); // a read changes nothing and moves no clock
+    host.handle('kubectl', { line: 'kubectl scale deployment web --replicas=3' });
+    // The Deployment and ReplicaSet controllers ran: the pods exist before the next frame.
+    expect(pods()).toHaveLength(3);
+    const lead = host.now - start;
+    expect(lead).toBeGreaterThan(0);
+    expect(lead).toBeLessThanOrEqual(100);
+    // The next ticks advance less until real time has caught up: 1 s of ticks is 1 s of simulated time.
+    for (let i = 0; i < 50; i++) host.tick(20);
+    expect(host.now - start).toBe(1000);
+  });
+
+  it('a paused clock stays where it is after a command', () => {
+    const { host } = setup();
+    host.handle('setSpeed', { speed: 0 });
+    const t = host.now;
+    host.handle('kubectl', { line: 'kubectl create deployment web --image=nginx:1.25' });
+    expect(host.now).toBe(t);
+  });
+
   it('sends only what changed, and nothing when nothing did', () => {
     const { host, deltas } = setup();
     host.flush();

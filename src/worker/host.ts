@@ -11,6 +11,7 @@ import { diffRow, type RowPatch } from './delta';
 import { complete } from './completion';
 import { nodeNetwork, traceMany } from './packets';
 import { Streams } from './streams';
+import { SYNC_TICK_MS } from '../sim/controllers/manager';
 import { runActions } from '../labs/actions';
 import { evaluateChecks } from '../labs/evaluate';
 import { expand } from '../labs/cluster';
@@ -47,6 +48,11 @@ export type HostOptions = {
 export class WorkerHost {
   private cluster!: Cluster;
   private speed = 1;
+  /**
+   * Simulated ms the clock has run ahead of real time (see `react`): the next ticks advance that
+   * much less, so over a few frames simulated time still follows real time × speed.
+   */
+  private lead = 0;
   private unsubscribe?: () => void;
   private dirty = new Map<string, { kind: string; name: string; namespace?: string; deleted: boolean }>();
   private sent = new Map<string, View>(); // uid → the last row sent
@@ -122,8 +128,12 @@ export class WorkerHost {
         return this.mark(this.command(() => this.cluster.kubectl(`kubectl scale ${p.kind}/${p.name} -n ${p.namespace} --replicas=${Math.max(0, Math.floor(p.replicas))}`))) as Commands[K]['result'];
       case 'snapshot':
         return this.cluster.snapshot() as Commands[K]['result'];
-      case 'startStream':
-        return this.mark(this.streams.start(Number(p.id), String(p.line ?? ''), p.stdin)) as Commands[K]['result'];
+      case 'startStream': {
+        const rv = this.cluster.ctx.store.resourceVersion;
+        const r = this.streams.start(Number(p.id), String(p.line ?? ''), p.stdin);
+        this.react(rv);
+        return this.mark(r) as Commands[K]['result'];
+      }
       case 'stopStream':
         return { stopped: this.streams.stop(Number(p.id)) } as Commands[K]['result'];
       case 'complete':
@@ -141,11 +151,29 @@ export class WorkerHost {
   /** Run a user's command; what it changes is sent first (see COMMAND_ROWS_MS). */
   private command<T>(run: () => T): T {
     this.inCommand = true;
+    const rv = this.cluster.ctx.store.resourceVersion;
     try {
       return run();
     } finally {
       this.inCommand = false;
+      this.react(rv);
     }
+  }
+
+  /**
+   * A command that changed the cluster, while time runs: let the control plane react now instead of
+   * at its next sync tick (up to 100 ms of simulated time away, as long in real time at speed 1).
+   * Real controllers react to a watch event within milliseconds; the engine's controllers and
+   * scheduler run on 100 ms ticks. So the clock runs ahead to that tick at once, and the ticks that
+   * follow pay the lead back. Replays are exact: the jump is an `advance` in the command log.
+   */
+  private react(rvBefore: number): void {
+    if (!this.cluster || this.speed <= 0 || this.cluster.ctx.store.resourceVersion === rvBefore) return;
+    const now = this.cluster.now;
+    const ahead = Math.floor(now / SYNC_TICK_MS) * SYNC_TICK_MS + SYNC_TICK_MS - now;
+    this.cluster.advance(ahead);
+    this.lead += ahead;
+    this.dirtySnapshot = true;
   }
 
   private mark<T>(x: T): T {
@@ -158,6 +186,7 @@ export class WorkerHost {
     this.streams.stopAll();
     this.cluster = p.snapshot ? restoreCluster(p.snapshot) : createCluster(p.spec ?? {});
     if (p.speed !== undefined) this.speed = p.speed;
+    this.lead = 0;
     this.dirty.clear();
     this.sent.clear();
     this.podNode.clear();
@@ -259,7 +288,10 @@ export class WorkerHost {
     if (!this.cluster) return;
     this.allowance = this.frameBytes;
     if (this.speed > 0) {
-      const sim = Math.min(MAX_TICK_SIM_MS, Math.round(realMs * this.speed));
+      let sim = Math.min(MAX_TICK_SIM_MS, Math.round(realMs * this.speed));
+      const repaid = Math.min(sim, this.lead);
+      this.lead -= repaid;
+      sim -= repaid;
       if (sim > 0) this.cluster.advance(sim);
       this.sinceSnapshot += sim;
       if (sim > 0) this.dirtySnapshot = true;
