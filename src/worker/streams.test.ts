@@ -136,6 +136,42 @@ describe('console streams', () => {
     expect(host.handle('startStream', { id: 12, line: 'kubectl logs -f -l app=many --max-log-requests=6' })).toMatchObject({ streaming: true, exitCode: 0 });
   });
 
+  const PDB = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 2, selector: {matchLabels: {app: web}}}\n';
+
+  it('drain blocked by a disruption budget retries every 5 s, and finishes once the budget allows it', () => {
+    const { host, chunks, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment web --image=nginx:1.25 --replicas=2' });
+    host.handle('apply', { yaml: PDB });
+    run(20_000);
+    const onNode1 = host.handle('kubectl', { line: 'kubectl get pods -l app=web -o wide' }).stdout.split('\n').find((l) => l.includes(' node-1 '));
+    expect(onNode1).toBeDefined();
+    const r = host.handle('startStream', { id: 13, line: 'kubectl drain node-1 --ignore-daemonsets' });
+    expect(r).toMatchObject({ streaming: true, exitCode: 0 });
+    expect(r.stderr).toMatch(/\(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\.\n$/);
+    run(6_000);
+    expect(chunks(13).map((c) => c.data).join('')).toMatch(/^evicting pod default\/web-\S+\nerror when evicting pods\/"web-\S+" -n "default" \(will retry after 5s\)/);
+    expect(chunks(13).some((c) => c.done)).toBe(false);
+    // A third replica lets the budget spare one pod: the next retry evicts it and the drain ends.
+    host.handle('kubectl', { line: 'kubectl scale deployment web --replicas=3' });
+    run(30_000);
+    const last = chunks(13).at(-1)!;
+    expect(last).toMatchObject({ done: true, exitCode: 0 });
+    expect(last.data).toMatch(/pod\/web-\S+ evicted\nnode\/node-1 drained\n$/);
+  });
+
+  it('drain --timeout gives up as kubectl does when the budget never allows it', () => {
+    const { host, chunks, run } = setup();
+    host.handle('kubectl', { line: 'kubectl create deployment web --image=nginx:1.25 --replicas=2' });
+    host.handle('apply', { yaml: PDB });
+    run(20_000);
+    expect(host.handle('startStream', { id: 14, line: 'kubectl drain node-1 --ignore-daemonsets --timeout=12s' }).streaming).toBe(true);
+    run(11_000);
+    expect(chunks(14).some((c) => c.done)).toBe(false);
+    run(5_000);
+    expect(chunks(14).at(-1)).toMatchObject({ done: true, exitCode: 1 });
+    expect(chunks(14).at(-1)!.data).toContain('error: drain did not complete within 12s\n');
+  });
+
   it('a new cluster ends every stream', () => {
     const { host, chunks } = setup();
     host.handle('startStream', { id: 7, line: 'k get deploy -w' });

@@ -24,7 +24,13 @@ type RolloutStream = { type: 'rollout'; ref: string; namespace: string; last: st
 /** One followed container: how much of its log has been printed, and whether it has ended. */
 type LogFollow = { namespace: string; pod: string; uid: string; container: string; printed: number; ended: boolean; prefix: boolean };
 type LogsStream = { type: 'logs'; follows: LogFollow[] };
-type Stream = GetStream | RolloutStream | LogsStream;
+/** A drain blocked by a disruption budget: kubectl retries the evictions every 5 s until --timeout (0: for ever). */
+type DrainStream = { type: 'drain'; line: string; nextAt: number; deadline?: number };
+type Stream = GetStream | RolloutStream | LogsStream | DrainStream;
+
+const DRAIN_RETRY_MS = 5_000;
+/** Where the engine's one-shot drain starts saying that it gave up (the console keeps trying instead). */
+const DRAIN_GAVE_UP = /^There are pending pods in node /m;
 
 /** A command line in words: without the leading `kubectl`/`k`, with global flags before the command moved after it. */
 export function commandWords(line: string): string[] | undefined {
@@ -115,6 +121,9 @@ export class Streams {
     // console can wait, in simulated time, and says so only if the deadline passes.
     const timeout = name === 'rollout' && rest[0] === 'status' ? parseDuration(flagValue(rest, 'timeout') ?? '0') : undefined;
     if (timeout && first.exitCode === 1 && first.stderr === 'error: timed out waiting for the condition\n') first = { ...first, stderr: '', exitCode: 0 };
+    // `drain` blocked by a PodDisruptionBudget: the one-shot answer gives up at once; the console retries.
+    const drainBlocked = name === 'drain' && first.exitCode === 1 && first.stderr.includes('(will retry after 5s)') && positionals(rest).length === 1;
+    if (drainBlocked) first = { ...first, stderr: first.stderr.slice(0, first.stderr.search(DRAIN_GAVE_UP)), exitCode: 0 };
     if (first.exitCode !== 0) return { ...first, streaming: false };
     let stream: Stream | undefined;
     const k = this.context();
@@ -136,6 +145,9 @@ export class Streams {
         const s = rolloutStatus(k, ref, namespace);
         if (!s.done && !s.error) stream = { type: 'rollout', ref, namespace, last: s.line, ...(timeout ? { deadline: cluster.now + timeout } : {}) };
       }
+    } else if (drainBlocked) {
+      const limit = parseDuration(flagValue(rest, 'timeout') ?? '0') ?? 0;
+      stream = { type: 'drain', line, nextAt: cluster.now + DRAIN_RETRY_MS, ...(limit > 0 ? { deadline: cluster.now + limit } : {}) };
     } else if (name === 'logs' && boolFlag(rest, 'follow', 'f') && !boolFlag(rest, 'previous', 'p')) {
       try {
         const r = logRequests(rest, k);
@@ -221,6 +233,8 @@ export class Streams {
         s.last = st.line;
         return { data: `${st.line}\n` };
       }
+      case 'drain':
+        return this.retryDrain(s);
       case 'logs': {
         // kubectl follows every stream in parallel and returns when the last one ends.
         let data = '';
@@ -234,6 +248,28 @@ export class Streams {
         return data ? { data } : undefined;
       }
     }
+  }
+
+  /**
+   * The drain's next attempt, every 5 s of simulated time: the evictions again (through the engine's
+   * kubectl, so they are in the command log), printed without what was said the first time (the node
+   * cordoned, the DaemonSet warning); the give-up text only once --timeout has passed.
+   */
+  private retryDrain(s: DrainStream): Omit<StreamChunk, 'id'> | undefined {
+    const now = this.cluster().now;
+    if (now < s.nextAt) return undefined;
+    s.nextAt += DRAIN_RETRY_MS;
+    const r = this.cluster().kubectl(s.line);
+    const out = r.stdout.split('\n').filter((l) => l && !/^node\/\S+ (already )?cordoned/.test(l));
+    const cut = r.stderr.search(DRAIN_GAVE_UP);
+    const said = (cut >= 0 ? r.stderr.slice(0, cut) : r.stderr).split('\n').filter((l) => l && !l.startsWith('Warning: '));
+    const evicting = out.filter((l) => l.startsWith('evicting pod '));
+    const rest = out.filter((l) => !l.startsWith('evicting pod '));
+    const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+    if (r.exitCode === 0) return { data: text([...evicting, ...said, ...rest]), done: true, exitCode: 0 };
+    const retrying = r.stderr.includes('(will retry after 5s)');
+    if (!retrying || (s.deadline !== undefined && now >= s.deadline)) return { data: text([...evicting, ...rest]) + r.stderr, done: true, exitCode: 1 };
+    return { data: text([...evicting, ...said, ...rest]) };
   }
 
   /** What one followed container wrote since the last look, and whether its stream has ended. */
