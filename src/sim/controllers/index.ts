@@ -14,6 +14,7 @@ import { hpaController } from './hpa';
 import { statefulSetController } from './statefulset';
 import { persistentVolumeController } from './pv-binder';
 import { localPathProvisioner } from './local-path-provisioner';
+import { pvcProtectionController, pvProtectionController } from './storage-protection';
 import { disruptionController } from './disruption';
 
 export const CONTROLLERS: ControllerFactory[] = [
@@ -31,5 +32,7 @@ export const CONTROLLERS: ControllerFactory[] = [
   hpaController,
   persistentVolumeController,
   localPathProvisioner,
+  pvcProtectionController,
+  pvProtectionController,
   disruptionController,
 ];

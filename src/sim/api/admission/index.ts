@@ -7,6 +7,7 @@ import { workloadPlugins } from './workloads';
 import { servicePlugin } from './service';
 import { corePlugins } from './core';
 import { defaultStorageClassPlugin } from './default-storage-class';
+import { storageObjectInUseProtectionPlugin } from './storage-object-in-use-protection';
 import { networkingPlugins } from './networking';
 import { autoscalingPlugins } from './autoscaling';
 import { limitRangePlugins } from './limit-range';
@@ -23,6 +24,7 @@ export function registerAdmission(chain: AdmissionChain): void {
     ...workloadPlugins,
     servicePlugin,
     defaultStorageClassPlugin, // before the PVC defaults, as the admission chain runs before the registry's
+    storageObjectInUseProtectionPlugin,
     ...corePlugins,
     ...networkingPlugins,
     ...limitRangePlugins,
