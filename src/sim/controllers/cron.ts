@@ -4,8 +4,9 @@
  * and `a/n`, lists, month and weekday names (`JAN`, `MON`), and the macros `@yearly`/`@annually`,
  * `@monthly`, `@weekly`, `@daily`/`@midnight`, `@hourly`. `@every` is not accepted, as in Kubernetes.
  * As Vixie cron does, when both day of month and day of week are restricted a day matching either runs.
- * All times are UTC.
+ * Schedules are read in UTC, or in the CronJob's `spec.timeZone` (see nextAfter).
  */
+import { wallToInstant, zoneOffset } from '../api/time-zone';
 
 export type Schedule = {
   minute: Set<number>;
@@ -119,8 +120,15 @@ function dayMatches(s: Schedule, d: Date): boolean {
   return dom || dow;
 }
 
-/** The first scheduled instant strictly after `afterMs` (Unix ms, UTC), or undefined if none within 5 years. */
-export function nextAfter(s: Schedule, afterMs: number): number | undefined {
+/**
+ * The first scheduled instant strictly after `afterMs` (Unix ms), or undefined if none within 5 years.
+ * With a time zone, the fields are matched against the zone's wall clock, walking as robfig/cron's
+ * SpecSchedule.Next does: hours advance by real hours, so a time that falls in a daylight-saving gap
+ * (02:30 when clocks jump from 02:00 to 03:00) does not run that day, and one in an overlap (02:30
+ * when clocks fall back from 03:00 to 02:00) runs twice.
+ */
+export function nextAfter(s: Schedule, afterMs: number, timeZone?: string): number | undefined {
+  if (timeZone && timeZone !== 'UTC') return nextAfterInZone(s, afterMs, timeZone);
   let t = Math.floor(afterMs / MINUTE) * MINUTE + MINUTE;
   const limit = afterMs + HORIZON_MS;
   while (t <= limit) {
@@ -142,6 +150,23 @@ export function nextAfter(s: Schedule, afterMs: number): number | undefined {
       continue;
     }
     return t;
+  }
+  return undefined;
+}
+
+function nextAfterInZone(s: Schedule, afterMs: number, tz: string): number | undefined {
+  let t = Math.floor(afterMs / MINUTE) * MINUTE + MINUTE;
+  const limit = afterMs + HORIZON_MS;
+  while (t <= limit) {
+    // The wall clock, held in a Date read through its UTC getters.
+    const d = new Date(t + zoneOffset(tz, t));
+    let next: number;
+    if (!s.month.has(d.getUTCMonth() + 1)) next = wallToInstant(tz, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    else if (!dayMatches(s, d)) next = wallToInstant(tz, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
+    else if (!s.hour.has(d.getUTCHours())) next = t - d.getUTCMinutes() * MINUTE + HOUR;
+    else if (!s.minute.has(d.getUTCMinutes())) next = t + MINUTE;
+    else return t;
+    t = next > t ? next : t + MINUTE;
   }
   return undefined;
 }

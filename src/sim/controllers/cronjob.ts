@@ -4,8 +4,9 @@
  * (Allow, Forbid, Replace), startingDeadlineSeconds and suspend; it keeps status.active,
  * lastScheduleTime and lastSuccessfulTime, and deletes finished Jobs beyond the history limits.
  *
- * Schedules run in UTC. `spec.timeZone` other than UTC is accepted but the schedule still runs in UTC
- * (the simulator carries no time zone database); a Warning event says so.
+ * Schedules run in UTC, or in `spec.timeZone` (an IANA zone name, daylight saving as robfig/cron
+ * handles it: see nextAfter). A zone the runtime does not know stops the CronJob with an
+ * `UnknownTimeZone` Warning, as the real controller does.
  */
 import type { EngineContext } from '../context';
 import { Controller, type ReconcileResult } from './controller';
@@ -15,10 +16,10 @@ import { clone } from '../api/json';
 import { EPOCH_MS } from '../clock';
 import { CronParseError, nextAfter, parseSchedule } from './cron';
 import { jobFinished } from './job';
+import { knownTimeZone } from '../api/time-zone';
 
 /** More missed start times than this and the controller warns (as the real one does past 100). */
 const TOO_MANY_MISSED = 100;
-const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Zulu', 'Etc/Zulu']);
 
 type ObjectRef = { apiVersion: string; kind: string; name: string; namespace: string; uid: string; resourceVersion?: string };
 
@@ -91,8 +92,12 @@ export class CronJobController extends Controller {
       write();
       return;
     }
-    if (spec.timeZone && !UTC_ZONES.has(spec.timeZone)) {
-      this.event(cj, 'Warning', 'UnknownTimeZone', `timeZone "${spec.timeZone}" is not supported by the simulator; the schedule runs in UTC`);
+    const timeZone: string | undefined = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
+    if (timeZone !== undefined && !knownTimeZone(timeZone)) {
+      // cronjob_controllerv2 syncCronJob: an unloadable zone starts nothing.
+      this.event(cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`);
+      write();
+      return;
     }
     if (spec.suspend === true) {
       write();
@@ -106,11 +111,11 @@ export class CronJobController extends Controller {
     if (deadline !== undefined && now - deadline * 1000 > earliest) earliest = now - deadline * 1000;
     let scheduled: number | undefined;
     let missed = 0;
-    for (let t = nextAfter(schedule, earliest); t !== undefined && t <= now; t = nextAfter(schedule, t)) {
+    for (let t = nextAfter(schedule, earliest, timeZone); t !== undefined && t <= now; t = nextAfter(schedule, t, timeZone)) {
       scheduled = t;
       missed++;
     }
-    const next = nextAfter(schedule, now);
+    const next = nextAfter(schedule, now, timeZone);
     const requeue = next !== undefined ? { requeueAfter: next - now + 100 } : undefined;
     if (missed > TOO_MANY_MISSED) {
       this.event(

@@ -13,6 +13,7 @@ import { forbidden, invalid, notSupported, required, type FieldError } from './f
 import { defaultPodTemplate } from './defaults-pod';
 import { validatePodSpec } from './pod';
 import { cronScheduleErrors } from './cron';
+import { timeZoneError } from '../time-zone';
 import {
   goIntOrString,
   goLabelSelector,
@@ -317,6 +318,10 @@ function validateCronJob(cj: KObject): FieldError[] {
   else if (typeof s.schedule === 'string') {
     const e = cronScheduleErrors(s.schedule);
     if (e) errs.push(invalid(['spec', 'schedule'], s.schedule, e));
+  }
+  if (typeof s.timeZone === 'string') {
+    const e = timeZoneError(s.timeZone);
+    if (e) errs.push(invalid(['spec', 'timeZone'], s.timeZone, e));
   }
   if (!['Allow', 'Forbid', 'Replace'].includes(s.concurrencyPolicy)) errs.push(notSupported(['spec', 'concurrencyPolicy'], s.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) errs.push(...nonNegative(['spec', f], s[f]));
