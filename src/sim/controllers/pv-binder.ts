@@ -240,7 +240,13 @@ class PersistentVolumeController extends Controller {
   // ---- volumes ----
 
   private syncVolume(pv: KObject): void {
-    if (pv.metadata.deletionTimestamp) return;
+    if (pv.metadata.deletionTimestamp) {
+      // A volume being deleted (held by kubernetes.io/pv-protection) is not reclaimed, but once its
+      // claim is gone it is Released, which lets the pv-protection controller finish the deletion.
+      const ref = pv.spec?.claimRef;
+      if (ref?.uid && pv.status?.phase === 'Bound' && this.ctx.store.get('PersistentVolumeClaim', ref.namespace ?? 'default', ref.name)?.metadata.uid !== ref.uid) this.setVolumePhase(pv, 'Released');
+      return;
+    }
     const ref = pv.spec?.claimRef;
     if (!ref) {
       this.setVolumePhase(pv, 'Available');
