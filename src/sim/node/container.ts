@@ -601,6 +601,7 @@ export function execIn(host: ShellHost, image: ImageDef, argv: string[], stdin?:
   let stdout = '';
   let stderr = '';
   const shell = new Shell(host, 'sh');
-  const code = runToEnd(shell.argv(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t), stdin }));
-  return { stdout, stderr, exitCode: code };
+  let elapsedMs = 0;
+  const code = runToEnd(shell.argv(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t), stdin }), undefined, (ms) => (elapsedMs += ms));
+  return elapsedMs > 0 ? { stdout, stderr, exitCode: code, elapsedMs } : { stdout, stderr, exitCode: code };
 }

@@ -35,6 +35,10 @@ export function runProbe(probe: any, target: ProbeTarget): ProbeOutcome {
   if (probe?.exec) {
     const argv: string[] = (probe.exec.command ?? []).map(String);
     const r = target.exec(argv);
+    // ExecProbeTimeout (GA since 1.20): the runtime's ExecSync deadline is timeoutSeconds; the CRI
+    // client turns DeadlineExceeded into `command "<argv joined by spaces>" timed out`, a failure.
+    const timeoutSeconds = probeSettings(probe).timeoutSeconds;
+    if ((r.elapsedMs ?? 0) > timeoutSeconds * 1000) return { ok: false, message: `command "${argv.join(' ')}" timed out` };
     const output = (r.stdout + r.stderr).replace(/\n$/, '');
     return r.exitCode === 0 ? { ok: true, message: output } : { ok: false, message: output };
   }

@@ -14,7 +14,13 @@ export type ServeResult = {
   http?: { status: number; body: string };
 };
 
-export type ExecResult = { stdout: string; stderr: string; exitCode: number };
+export type ExecResult = {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Simulated time the command would have taken (its sleeps), when not zero: exec probes time out on it. */
+  elapsedMs?: number;
+};
 
 export interface ContainerRuntime {
   /**

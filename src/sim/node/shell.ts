@@ -746,11 +746,12 @@ export class Shell {
   }
 }
 
-/** Run a generator to completion at once (for `kubectl exec`): sleeps do not wait. */
-export function runToEnd(gen: Generator<number, number>, maxSteps = 100_000): number {
+/** Run a generator to completion at once (for `kubectl exec`): sleeps do not wait, `slept` hears of them. */
+export function runToEnd(gen: Generator<number, number>, maxSteps = 100_000, slept?: (ms: number) => void): number {
   for (let i = 0; i < maxSteps; i++) {
     const r = gen.next();
     if (r.done) return r.value;
+    slept?.(r.value);
   }
   return 124;
 }
