@@ -128,6 +128,7 @@ describe('pvc-protection and pv-protection controllers', () => {
     expect(pv.metadata.deletionTimestamp).toBeDefined();
     expect(pv.metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
     expect(c.kubectl('describe pv vol').stdout).toContain('Status:          Terminating (lasts 5s)\n');
+    expect(c.kubectl('get pv vol').stdout.split('\n')[1].split(/\s+/).slice(0, 6)).toEqual(['vol', '1Gi', 'RWO', 'Retain', 'Terminating', 'default/data']);
     c.kubectl('delete pvc data');
     c.advance(1000);
     expect(c.get('pvc', 'data')).toBeUndefined();

@@ -106,7 +106,8 @@ export const pvTable: TableDef = {
       storage(pv.spec?.capacity?.storage),
       accessModes(pv.spec?.accessModes),
       pv.spec?.persistentVolumeReclaimPolicy ?? '',
-      pv.status?.phase ?? '',
+      // kubectl's printPersistentVolume: a volume being deleted (held by its finalizers) shows Terminating.
+      pv.metadata.deletionTimestamp ? 'Terminating' : pv.status?.phase ?? '',
       ref ? `${ref.namespace}/${ref.name}` : '',
       pv.spec?.storageClassName ?? '',
       pv.spec?.volumeAttributesClassName || '<unset>',
