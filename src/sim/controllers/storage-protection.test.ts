@@ -143,4 +143,29 @@ describe('pvc-protection and pv-protection controllers', () => {
     c.advance(200);
     expect(c.get('pv', 'vol')).toBeUndefined();
   });
+
+  it('a new pod cannot be scheduled onto a claim that is Terminating', () => {
+    const c = createCluster({});
+    c.apply(claim('data') + '---\n' + podUsing('app', 'data'));
+    c.advance(10_000);
+    c.kubectl('delete pvc data --wait=false');
+    c.apply(podUsing('late', 'data'));
+    c.advance(5000);
+    expect((c.get('pod', 'late') as any).spec.nodeName).toBeUndefined();
+    const failed = c.events().filter((e: any) => e.involvedObject.name === 'late' && e.reason === 'FailedScheduling').map((e: any) => e.message);
+    expect(failed[0]).toBe('0/4 nodes are available: persistentvolumeclaim "data" is being deleted. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.');
+  });
+
+  it('deleting a namespace waits for its pods, then its claims and their volumes go', () => {
+    const c = createCluster({});
+    c.kubectl('create namespace shop');
+    c.apply((claim('data') + '---\n' + podUsing('app', 'data')).replace(/metadata: \{name: (\w+)\}/g, 'metadata: {name: $1, namespace: shop}'));
+    c.advance(10_000);
+    const pvName = (c.get('pvc', 'data', 'shop') as any).spec.volumeName as string;
+    expect((c.get('pv', pvName) as any).status.phase).toBe('Bound');
+    c.kubectl('delete namespace shop --wait=false');
+    c.advance(60_000);
+    expect(c.get('namespace', 'shop')).toBeUndefined();
+    expect(c.get('pv', pvName)).toBeUndefined();
+  });
 });
