@@ -168,4 +168,18 @@ describe('pvc-protection and pv-protection controllers', () => {
     expect(c.get('namespace', 'shop')).toBeUndefined();
     expect(c.get('pv', pvName)).toBeUndefined();
   });
+
+  it('puts the finalizer back on a claim or volume that lost it while not being deleted', () => {
+    const c = createCluster({});
+    c.apply(claim('data') + '---\n' + staticPV('vol'));
+    c.advance(1000);
+    // An update that drops the finalizers (kubectl replace, edit): the API server allows it.
+    c.ctx.api.mutate('PersistentVolumeClaim', 'default', 'data', (d) => void (d.metadata.finalizers = undefined));
+    c.ctx.api.mutate('PersistentVolume', undefined, 'vol', (d) => void (d.metadata.finalizers = undefined));
+    expect((c.get('pvc', 'data') as any).metadata.finalizers).toBeUndefined();
+    c.advance(200);
+    expect((c.get('pvc', 'data') as any).metadata.finalizers).toEqual(['kubernetes.io/pvc-protection']);
+    expect((c.get('pv', 'vol') as any).metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
+  });
 });
+

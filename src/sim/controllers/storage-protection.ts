@@ -7,8 +7,7 @@
  * - a PersistentVolumeClaim is in use while a pod that mounts it is scheduled (`spec.nodeName`
  *   set). Unscheduled pods do not count: the kubelet refuses to start a pod whose claim is being
  *   deleted. Finished pods (Succeeded/Failed) still count until they are deleted, as in
- *   Kubernetes; a pod deleted with no grace period left (force-deleted, or the kubelet is done
- *   with it) does not.
+ *   Kubernetes (its podUsesPVC looks at `spec.nodeName` only), and so does a pod still terminating.
  * - a PersistentVolume is in use while its phase is Bound.
  *
  * An object that is not being deleted and lacks the finalizer gets it (objects created before the
@@ -27,11 +26,6 @@ const isDeletionCandidate = (obj: KObject, f: string): boolean => !!obj.metadata
 /** protectionutil.NeedToAddFinalizer: not being deleted and without the finalizer. */
 const needToAddFinalizer = (obj: KObject, f: string): boolean => !obj.metadata.deletionTimestamp && !hasFinalizer(obj, f);
 
-/** The kubelet is done with the pod or it was force-deleted: deletion with a zero grace period. */
-function podIsShutDown(pod: KObject): boolean {
-  return !!pod.metadata.deletionTimestamp && pod.metadata.deletionGracePeriodSeconds === 0;
-}
-
 function podIsTerminated(pod: KObject): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
@@ -49,9 +43,9 @@ class PVCProtectionController extends Controller {
     });
     this.ctx.store.watch('Pod', (c: Change) => {
       const pod = c.object;
-      // Only pods that may have stopped using their claims can free one: deleted, shut down,
-      // finished, or (still) unscheduled.
-      if (c.type !== 'DELETED' && !podIsTerminated(pod) && !podIsShutDown(pod) && pod.spec?.nodeName) return;
+      // Only pods that may let a claim go are worth a look (deleted, finished, or unscheduled), as
+      // the controller's enqueuePVCs filters them.
+      if (c.type !== 'DELETED' && !podIsTerminated(pod) && pod.spec?.nodeName) return;
       if (c.type === 'MODIFIED' && c.old.metadata.deletionTimestamp === pod.metadata.deletionTimestamp && c.old.status?.phase === pod.status?.phase && c.old.spec?.nodeName === pod.spec?.nodeName) return;
       for (const claim of podClaimNames(pod)) this.queue.add(`${pod.metadata.namespace}/${claim}`);
     });
@@ -71,7 +65,7 @@ class PVCProtectionController extends Controller {
 
   private isBeingUsed(pvc: KObject): boolean {
     for (const pod of this.ctx.store.byIndex(PODS_BY_CLAIM, `${pvc.metadata.namespace}/${pvc.metadata.name}`)) {
-      if (pod.spec?.nodeName && !podIsShutDown(pod)) return true;
+      if (pod.spec?.nodeName) return true;
     }
     return false;
   }
