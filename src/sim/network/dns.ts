@@ -31,6 +31,8 @@ export const INTERNET_HOSTS: Record<string, string> = {
   'kubernetes.io': '15.197.167.90',
   'google.com': '142.250.74.46',
   'www.google.com': '142.250.74.46',
+  // Alpine's package mirror (Fastly), for `apk add` in alpine containers.
+  'dl-cdn.alpinelinux.org': '151.101.2.132',
 };
 
 export type ResolvConf = { nameservers: string[]; searches: string[]; ndots: number; options: string[] };

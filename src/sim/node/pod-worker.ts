@@ -14,6 +14,7 @@ import { normalizeImage, type ImageDef, type ImageRef } from './images';
 import { ContainerFS, type Mount, type VolumeFiles } from './fs';
 import { createProcess, execIn, imageFiles, plan, type Process, type ProcessHost } from './container';
 import { expandVars, fieldPathValue, objectData, resolveEnv, resourceFieldValue } from './env';
+import { alpineRelease } from './apk';
 import { ProbeCounter, probeSettings, runProbe, type ProbeKind, type ProbeTarget } from './probes';
 import type { ExecResult } from './runtime';
 import type { ShellHost } from './shell';
@@ -859,6 +860,7 @@ export class PodWorker {
       wallMs: () => this.kubelet.wallMs(),
       net: (a) => this.kubelet.netexec(this.namespace, this.name, a),
       random: () => this.kubelet.random.next(),
+      apkRelease: alpineRelease(c.specImage),
     };
     return execIn(host, c.def!, argv, stdin);
   }
@@ -946,6 +948,7 @@ class ContainerHost implements ProcessHost {
   readonly namespace: string;
   readonly image: ImageDef;
   readonly imageLabel: string;
+  readonly apkRelease?: string;
   readonly cpuLimitMillis?: number;
 
   constructor(
@@ -960,6 +963,7 @@ class ContainerHost implements ProcessHost {
     this.namespace = w.namespace;
     this.image = c.def!;
     this.imageLabel = imageLabel(c.specImage);
+    this.apkRelease = alpineRelease(c.specImage);
     this.cpuLimitMillis = limit.cpu !== undefined ? milliValue(limit.cpu) : undefined;
   }
 

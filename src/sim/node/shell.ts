@@ -8,6 +8,7 @@
  */
 import type { ContainerFS } from './fs';
 import type { ExecResult } from './runtime';
+import { apk } from './apk';
 import { parseScript, type Command, type List, type Pipeline, type Redirect } from './shell-parse';
 
 export { parseScript, ShellSyntaxError, tokenize } from './shell-parse';
@@ -21,6 +22,8 @@ export type ShellHost = {
   /** A network command, or undefined when the network layer offers none. */
   net?: (argv: string[]) => ExecResult | undefined;
   random(): number;
+  /** Alpine containers: the release `apk` fetches its index for (v3.20); absent elsewhere (no apk). */
+  apkRelease?: string;
 };
 
 export type ShellIO = { out(text: string): void; err(text: string): void; stdin?: string };
@@ -678,6 +681,7 @@ export class Shell {
         return 0;
       }
     }
+    if (cmd === 'apk' && this.host.apkRelease) return apk(args, this.host.apkRelease, this.host, io);
     if (NETWORK_COMMANDS.has(cmd)) {
       const r = this.host.net?.([cmd, ...args]);
       if (!r) {
