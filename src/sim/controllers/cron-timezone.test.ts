@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { nextAfter, parseSchedule } from './cron';
 import { createCluster } from '../index';
 
@@ -32,6 +33,52 @@ describe('cron schedules in spec.timeZone', () => {
     ]);
     // Hourly schedules keep their real-hour cadence across both changes.
     expect(runs('0 * * * *', 'Europe/Paris', '2025-03-30T00:30:00Z', 3)).toEqual(['2025-03-30T01:00:00.000Z', '2025-03-30T02:00:00.000Z', '2025-03-30T03:00:00.000Z']);
+  });
+});
+
+/** The definition: the first later minute whose wall-clock fields (read by Intl afresh) match. */
+function bruteNext(schedule: string, tz: string, after: number, limitMinutes: number): number | undefined {
+  const s = parseSchedule(schedule);
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+  const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  let t = Math.floor(after / 60_000) * 60_000 + 60_000;
+  for (let i = 0; i < limitMinutes; i++, t += 60_000) {
+    const p: Record<string, string> = {};
+    for (const x of f.formatToParts(t)) p[x.type] = x.value;
+    const dom = s.dom.has(Number(p.day));
+    const dow = s.dow.has(DAYS.indexOf(p.weekday));
+    const day = s.domStar || s.dowStar ? dom && dow : dom || dow;
+    if (s.minute.has(Number(p.minute)) && s.hour.has(Number(p.hour)) && s.month.has(Number(p.month)) && day) return t;
+  }
+  return undefined;
+}
+
+describe('cron schedules in spec.timeZone (property)', () => {
+  it('agree with a minute-by-minute search of the wall clock, around daylight-saving changes', () => {
+    const field = (min: number, max: number) =>
+      fc.oneof(fc.constant('*'), fc.integer({ min, max }).map(String), fc.integer({ min: 2, max: 7 }).map((n) => `*/${n}`), fc.array(fc.integer({ min, max }), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(',')));
+    // Each zone's 2025 changes, from a day before: Paris (Mar 30, Oct 26), New York (Mar 9, Nov 2), Sydney (Apr 6, Oct 5).
+    const starts = ['2025-03-29T00:00:00Z', '2025-10-25T00:00:00Z', '2025-03-08T00:00:00Z', '2025-11-01T00:00:00Z', '2025-04-05T00:00:00Z', '2025-10-04T00:00:00Z'];
+    fc.assert(
+      fc.property(
+        field(0, 59),
+        field(0, 23),
+        field(0, 6),
+        fc.constantFrom('Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata'),
+        fc.constantFrom(...starts),
+        fc.integer({ min: 0, max: 3 * 24 * 60 }),
+        (mi, h, dow, tz, start, offset) => {
+          const schedule = `${mi} ${h} * * ${dow}`;
+          const after = at(start) + offset * 60_000;
+          const limit = 8 * 24 * 60;
+          const slow = bruteNext(schedule, tz, after, limit);
+          const fast = nextAfter(parseSchedule(schedule), after, tz);
+          if (slow !== undefined) expect(iso(fast)).toBe(iso(slow));
+          else expect(fast === undefined || fast - after > (limit - 1) * 60_000).toBe(true);
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
   });
 });
 
