@@ -6,7 +6,7 @@
  * cluster, down to the next random pick and the next timer.
  */
 import { Clock } from './clock';
-import { Random } from './random';
+import { Random, onSideStream } from './random';
 import { ObjectStore } from './api/store';
 import { ApiServer } from './api/api-server';
 import { EventRecorder } from './api/events';
@@ -79,6 +79,7 @@ export class Cluster {
     (ctx as { events: EventRecorder }).events = new EventRecorder(store, clock, random);
     this.ctx = ctx;
     services.set('cluster', this);
+    services.set('seed', spec.seed ?? 1);
     // Changes are kept for subscribers only: with none, holding every old version of every object
     // until the command ends would only make garbage live longer.
     store.watchAll((c) => {
@@ -129,16 +130,11 @@ export class Cluster {
    * them left every other name and tie-break of a cluster with the same seed as it was.
    */
   private applyOnSideStream(manifest: string, salt: number): void {
-    const { random } = this.ctx;
-    const saved = random.state;
-    random.state = new Random(((this.spec.seed ?? 1) ^ salt) >>> 0).state;
-    try {
+    onSideStream(this.ctx.random, new Random(((this.spec.seed ?? 1) ^ salt) >>> 0), () => {
       for (const r of applyManifests(this.ctx, manifest)) {
         if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
       }
-    } finally {
-      random.state = saved;
-    }
+    });
   }
 
   /** Nodes ever added: a node's index picks its IP and pod CIDR, so a removed node's are not reused. */

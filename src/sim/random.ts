@@ -121,3 +121,19 @@ function putHex(codes: number[], at: number, n: number, digits: number): void {
     n >>>= 4;
   }
 }
+
+/**
+ * Run `fn` with `main` drawing from `side`'s stream, then put both back (`side` keeps where it got
+ * to). Objects added to the engine after the first release draw their uids this way, so that every
+ * other name and tie-break of a cluster with the same seed stays as it was.
+ */
+export function onSideStream<T>(main: Random, side: Random, fn: () => T): T {
+  const saved = main.state;
+  main.state = side.state;
+  try {
+    return fn();
+  } finally {
+    side.state = main.state;
+    main.state = saved;
+  }
+}

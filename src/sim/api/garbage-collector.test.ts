@@ -25,7 +25,8 @@ function setup() {
           : {}),
       },
     } as NewObject);
-  const names = () => c.list('cm', { namespace: 'default' }).map((o) => o.metadata.name);
+  // The namespace's own kube-root-ca.crt (root-ca-cert-publisher) is no part of these trees.
+  const names = () => c.list('cm', { namespace: 'default' }).map((o) => o.metadata.name).filter((n) => n !== 'kube-root-ca.crt');
   return { c, api, cm, names };
 }
 

@@ -2,6 +2,8 @@
 import type { ControllerFactory } from './manager';
 import { garbageCollector } from '../api/garbage-collector';
 import { namespaceController } from './namespace';
+import { serviceAccountController } from './serviceaccount';
+import { rootCAPublisher } from './root-ca-publisher';
 import { daemonSetController } from './daemonset';
 import { cronJobController } from './cronjob';
 import { jobController } from './job';
@@ -20,6 +22,8 @@ import { disruptionController } from './disruption';
 export const CONTROLLERS: ControllerFactory[] = [
   garbageCollector,
   namespaceController,
+  serviceAccountController,
+  rootCAPublisher,
   daemonSetController,
   cronJobController,
   deploymentController,

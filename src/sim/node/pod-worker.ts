@@ -5,6 +5,7 @@
  * doubling to 5 min, reset after 10 min of running), graceful termination with SIGTERM then SIGKILL.
  * `sync()` is level-based: it looks at where every container is and takes the next step.
  */
+import { CLUSTER_CA_CERT } from './cluster-ca';
 import type { KObject } from '../api/types';
 import type { Timer } from '../clock';
 import { milliValue, value } from '../api/quantity';
@@ -622,7 +623,7 @@ export class PodWorker {
       const p = this.pod;
       const pod = { metadata: { name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid }, spec: { serviceAccountName: p.spec?.serviceAccountName } } as KObject;
       files.set(`${dir}/token`, () => this.kubelet.token(pod));
-      files.set(`${dir}/ca.crt`, '-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodiumCAMA0GCSqGSIb3DQEBCwUAMBUxEzARBgNVBAMT\nCmt1YmVybmV0ZXMwHhcNMjUwMTAxMDkwMDAwWhcNMzUwMTAxMDkwMDAwWjAVMRMw\n-----END CERTIFICATE-----\n');
+      files.set(`${dir}/ca.crt`, CLUSTER_CA_CERT);
     }
     return files;
   }

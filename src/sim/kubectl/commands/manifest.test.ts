@@ -127,7 +127,10 @@ describe('kubectl delete', () => {
     const c = createCluster();
     c.apply(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {tier: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: {tier: x}\n`);
     expect(c.kubectl('delete cm -l tier=x').stdout).toBe('configmap "a" deleted\nconfigmap "c" deleted\n');
-    expect(c.kubectl('delete cm --all').stdout).toBe('configmap "b" deleted\n');
+    // --all takes the namespace's kube-root-ca.crt too, as on a real cluster (its publisher puts it back).
+    expect(c.kubectl('delete cm --all').stdout).toBe('configmap "b" deleted\nconfigmap "kube-root-ca.crt" deleted\n');
+    c.advance(200);
+    expect(c.list('cm', { namespace: 'default' }).map((o) => o.metadata.name)).toEqual(['kube-root-ca.crt']);
   });
 
   it('deletes what a manifest names', () => {
