@@ -6,7 +6,7 @@
  * cluster, down to the next random pick and the next timer.
  */
 import { Clock } from './clock';
-import { Random, onSideStream } from './random';
+import { Random, onSideStream, sideStream } from './random';
 import { ObjectStore } from './api/store';
 import { ApiServer } from './api/api-server';
 import { EventRecorder } from './api/events';
@@ -130,7 +130,7 @@ export class Cluster {
    * them left every other name and tie-break of a cluster with the same seed as it was.
    */
   private applyOnSideStream(manifest: string, salt: number): void {
-    onSideStream(this.ctx.random, new Random(((this.spec.seed ?? 1) ^ salt) >>> 0), () => {
+    onSideStream(this.ctx.random, sideStream(this.spec.seed ?? 1, salt), () => {
       for (const r of applyManifests(this.ctx, manifest)) {
         if (r.error) throw new Error(`bootstrap: ${r.kind}/${r.name}: ${r.error.message}`);
       }

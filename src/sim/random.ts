@@ -122,6 +122,11 @@ function putHex(codes: number[], at: number, n: number, digits: number): void {
   }
 }
 
+/** A side stream of a cluster's seed: its own sequence for each `salt`, the same for the same seed. */
+export function sideStream(seed: number, salt: number): Random {
+  return new Random((seed ^ salt) >>> 0);
+}
+
 /**
  * Run `fn` with `main` drawing from `side`'s stream, then put both back (`side` keeps where it got
  * to). Objects added to the engine after the first release draw their uids this way, so that every

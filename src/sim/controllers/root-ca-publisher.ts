@@ -8,7 +8,7 @@ import type { EngineContext } from '../context';
 import type { KObject, NewObject } from '../api/types';
 import { ApiError } from '../api/types';
 import { deepEqual } from '../api/json';
-import { Random, onSideStream } from '../random';
+import { onSideStream, sideStream, type Random } from '../random';
 import { Controller, type ReconcileResult } from './controller';
 import { CLUSTER_CA_CERT } from '../node/cluster-ca';
 
@@ -22,7 +22,7 @@ export class RootCAPublisher extends Controller {
 
   constructor(ctx: EngineContext, onReady: () => void) {
     super(ctx, onReady);
-    this.side = new Random((((ctx.services.get('seed') as number | undefined) ?? 1) ^ 0xca0c1) >>> 0);
+    this.side = sideStream((ctx.services.get('seed') as number | undefined) ?? 1, 0xca0c1);
   }
 
   start(): void {

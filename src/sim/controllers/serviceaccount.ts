@@ -8,7 +8,7 @@
 import type { EngineContext } from '../context';
 import type { NewObject } from '../api/types';
 import { ApiError } from '../api/types';
-import { Random, onSideStream } from '../random';
+import { onSideStream, sideStream, type Random } from '../random';
 import { Controller, type ReconcileResult } from './controller';
 
 const DEFAULT_SERVICE_ACCOUNT = 'default';
@@ -19,7 +19,7 @@ export class ServiceAccountController extends Controller {
 
   constructor(ctx: EngineContext, onReady: () => void) {
     super(ctx, onReady);
-    this.side = new Random((((ctx.services.get('seed') as number | undefined) ?? 1) ^ 0x5e7ac) >>> 0);
+    this.side = sideStream((ctx.services.get('seed') as number | undefined) ?? 1, 0x5e7ac);
   }
 
   start(): void {

@@ -1,14 +1,8 @@
 /** `kubectl describe` of PDBs, NetworkPolicies, ServiceAccounts, PriorityClasses, EndpointSlices and token Secrets: the whole text, as kubectl 1.30 lays it out. */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../../index';
+import { out } from './testing';
 
-type Cluster = ReturnType<typeof createCluster>;
-const out = (c: Cluster, line: string) => {
-  const r = c.kubectl(line);
-  expect(r.stderr).toBe('');
-  expect(r.exitCode).toBe(0);
-  return r.stdout;
-};
 
 describe('describe of PDBs, NetworkPolicies, ServiceAccounts and PriorityClasses', () => {
   const c = createCluster({});

@@ -1,16 +1,10 @@
 /** `kubectl describe` of RBAC objects, IngressClasses, Ingress and Service details, ReplicationControllers, the generic describer, and long annotations. */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../../index';
+import { out } from './testing';
 import type { KObject } from '../../../api/types';
 import { describeGeneric } from './other';
 
-type Cluster = ReturnType<typeof createCluster>;
-const out = (c: Cluster, line: string) => {
-  const r = c.kubectl(line);
-  expect(r.stderr).toBe('');
-  expect(r.exitCode).toBe(0);
-  return r.stdout;
-};
 
 describe('describe of RBAC objects, IngressClasses, and Ingress edge cases', () => {
   const c = createCluster({});

@@ -1,16 +1,10 @@
 /** `kubectl describe` of PVCs, PVs, StorageClasses, ResourceQuotas and LimitRanges: the whole text, as kubectl 1.30 lays it out. */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../../index';
+import { out } from './testing';
 import type { KObject } from '../../../api/types';
 import { describeResourceQuota } from './quota';
 
-type Cluster = ReturnType<typeof createCluster>;
-const out = (c: Cluster, line: string) => {
-  const r = c.kubectl(line);
-  expect(r.stderr).toBe('');
-  expect(r.exitCode).toBe(0);
-  return r.stdout;
-};
 
 describe('describe of a claim provisioned by local-path, its volume and the default StorageClass', () => {
   const c = createCluster({});
